@@ -9,7 +9,7 @@ static void test_group_context(void) {
   mimi_bytes want;
   CHECK_OK(mimi_bytes_from_hex(&want,
                                "0001" "0003" "02" "6869" "0000000000000005" "01" "aa"
-                               "00" "06" "000a" "02" "0102"));
+                               "00" "05" "000a" "02" "0102"));
   mls_group_context gc;
   CHECK_OK(mls_group_context_decode(want.data, want.len, &gc));
   CHECK(gc.version == 1 && gc.cipher_suite == 3 && gc.epoch == 5);
