@@ -1,7 +1,9 @@
 /*
  * test_crypto_primitives.c — known answers for SHA-2 (FIPS 180-4 "abc"),
  * HMAC (RFC 4231 cases 1 and 2), HKDF (RFC 5869 case 1); AEAD round trips
- * and forgeries; signature round trips and bad inputs; KEM key consistency.
+ * and forgeries; signature round trips and bad inputs; the RFC 9420
+ * SignWithLabel vectors (mlswg crypto-basics.json) as independent signature
+ * known answers for every scheme; KEM key consistency.
  */
 #include <stdlib.h>
 
@@ -185,11 +187,142 @@ static void test_suites(void) {
   CHECK(strcmp(mimi_suite_get(7)->name, "MLS_256_DHKEMP384_AES256GCM_SHA384_P384") == 0);
 }
 
+static const uint16_t schemes[] = {MIMI_SIG_ECDSA_P256_SHA256, MIMI_SIG_ECDSA_P384_SHA384,
+                                   MIMI_SIG_ECDSA_P521_SHA512, MIMI_SIG_ED25519, MIMI_SIG_ED448};
+
+static void test_sig_roundtrip(void) {
+  mimi_test_prng prng;
+  mimi_rng rng = mimi_test_rng_prng(&prng, 42);
+  static const size_t priv_lens[] = {32, 48, 66, 32, 57};
+  static const size_t pub_lens[] = {65, 97, 133, 32, 57};
+  for (size_t i = 0; i < 5; i++) {
+    uint16_t sc = schemes[i];
+    mimi_bytes sk = {NULL, 0}, pk = {NULL, 0}, pk2 = {NULL, 0}, sig = {NULL, 0};
+    mimi_bytes other_sk = {NULL, 0}, other_pk = {NULL, 0};
+    uint8_t msg[100];
+    for (size_t j = 0; j < sizeof msg; j++) msg[j] = (uint8_t)(j ^ 0x33);
+    CHECK_OK(mimi_sig_generate(sc, &rng, &sk, &pk));
+    CHECK_OK(mimi_sig_generate(sc, &rng, &other_sk, &other_pk));
+    CHECK(sk.len == priv_lens[i] && pk.len == pub_lens[i]);
+    CHECK_OK(mimi_sig_public_key(sc, sk.data, sk.len, &pk2));
+    CHECK_BYTES(pk, pk2);
+    CHECK_OK(mimi_sign(sc, sk.data, sk.len, msg, sizeof msg, &sig));
+    CHECK_OK(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len));
+    /* wrong message, wrong key, flipped bits, truncation, empty */
+    msg[7] ^= 1;
+    CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len),
+              MIMI_ERR_BAD_SIGNATURE);
+    msg[7] ^= 1;
+    CHECK_ERR(mimi_verify(sc, other_pk.data, other_pk.len, msg, sizeof msg, sig.data, sig.len),
+              MIMI_ERR_BAD_SIGNATURE);
+    for (size_t pos = 0; pos < sig.len; pos += 5) {
+      sig.data[pos] ^= 0x10;
+      CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len),
+                MIMI_ERR_BAD_SIGNATURE);
+      sig.data[pos] ^= 0x10;
+    }
+    CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len - 1),
+              MIMI_ERR_BAD_SIGNATURE);
+    CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, 8),
+              MIMI_ERR_BAD_SIGNATURE);
+    CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, NULL, 0),
+              MIMI_ERR_BAD_SIGNATURE);
+    /* A trailing byte after the DER / raw signature is not accepted. */
+    mimi_bytes longer = {NULL, 0};
+    CHECK_OK(mimi_bytes_copy(&longer, sig.data, sig.len));
+    CHECK_OK(mimi_bytes_append(&longer, (const uint8_t *)"", 1));
+    CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, longer.data, longer.len),
+              MIMI_ERR_BAD_SIGNATURE);
+    mimi_bytes_free(&longer);
+    /* Unusable public keys: wrong length; for ECDSA also compressed form,
+     * a point off the curve, and the all-zero encoding. */
+    CHECK_ERR(mimi_verify(sc, pk.data, pk.len - 1, msg, sizeof msg, sig.data, sig.len),
+              MIMI_ERR_BAD_KEY);
+    if (i < 3) {
+      pk.data[0] = 0x02;
+      CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len),
+                MIMI_ERR_BAD_KEY);
+      pk.data[0] = 0x04;
+      pk.data[pk.len - 1] ^= 1;
+      CHECK_ERR(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len),
+                MIMI_ERR_BAD_KEY);
+      pk.data[pk.len - 1] ^= 1;
+      uint8_t zero[133] = {0};
+      zero[0] = 0x04;
+      CHECK_ERR(mimi_verify(sc, zero, pk.len, msg, sizeof msg, sig.data, sig.len),
+                MIMI_ERR_BAD_KEY);
+      /* Private scalars 0 and >= n are refused. */
+      mimi_bytes bad = {NULL, 0};
+      memset(zero, 0, sizeof zero);
+      CHECK_ERR(mimi_sign(sc, zero, sk.len, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+      memset(zero, 0xff, sizeof zero);
+      CHECK_ERR(mimi_sign(sc, zero, sk.len, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+      CHECK_ERR(mimi_sig_public_key(sc, zero, sk.len, &bad), MIMI_ERR_BAD_KEY);
+      CHECK(bad.data == NULL);
+    }
+    CHECK_OK(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len));
+    mimi_bytes bad = {NULL, 0};
+    CHECK_ERR(mimi_sign(sc, sk.data, sk.len - 1, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+    CHECK(bad.data == NULL);
+    mimi_bytes_free(&sk);
+    mimi_bytes_free(&pk);
+    mimi_bytes_free(&pk2);
+    mimi_bytes_free(&sig);
+    mimi_bytes_free(&other_sk);
+    mimi_bytes_free(&other_pk);
+    mimi_test_case();
+  }
+  mimi_bytes sk = {NULL, 0}, pk = {NULL, 0};
+  CHECK_ERR(mimi_sig_generate(0x0401, &rng, &sk, &pk), MIMI_ERR_UNSUPPORTED_SUITE);
+  CHECK_ERR(mimi_verify(0x0401, NULL, 0, NULL, 0, NULL, 0), MIMI_ERR_UNSUPPORTED_SUITE);
+}
+
+/* RFC 9420 §5.1.2 SignWithLabel: SignContent = opaque label<V> ("MLS 1.0 " ||
+ * Label), opaque content<V>. The signatures come from the mlswg vectors. */
+static void test_sig_vectors(void) {
+  json_t *all = mimi_vec_load("mls/crypto-basics.json");
+  size_t idx;
+  json_t *e;
+  json_array_foreach(all, idx, e) {
+    const mimi_suite *suite = mimi_suite_get((uint16_t)mimi_vec_int(e, "cipher_suite"));
+    CHECK(suite != NULL);
+    if (suite == NULL) continue;
+    json_t *v = json_object_get(e, "sign_with_label");
+    mimi_bytes priv = mimi_vec_hex(v, "priv"), pub = mimi_vec_hex(v, "pub");
+    mimi_bytes content = mimi_vec_hex(v, "content"), sig = mimi_vec_hex(v, "signature");
+    const char *label = json_string_value(json_object_get(v, "label"));
+    char full[128];
+    snprintf(full, sizeof full, "MLS 1.0 %s", label);
+    mimi_writer w;
+    mimi_writer_init(&w);
+    mimi_write_opaque(&w, (const uint8_t *)full, strlen(full));
+    mimi_write_opaque(&w, content.data, content.len);
+    mimi_bytes tbs = {NULL, 0}, pk = {NULL, 0}, mine = {NULL, 0};
+    CHECK_OK(mimi_writer_finish(&w, &tbs));
+    CHECK_OK(mimi_sig_public_key(suite->sig, priv.data, priv.len, &pk));
+    CHECK_BYTES(pk, pub);
+    CHECK_OK(mimi_verify(suite->sig, pub.data, pub.len, tbs.data, tbs.len, sig.data, sig.len));
+    CHECK_OK(mimi_sign(suite->sig, priv.data, priv.len, tbs.data, tbs.len, &mine));
+    if (suite->sig == MIMI_SIG_ED25519 || suite->sig == MIMI_SIG_ED448)
+      CHECK_BYTES(mine, sig); /* EdDSA is deterministic */
+    CHECK_OK(mimi_verify(suite->sig, pub.data, pub.len, tbs.data, tbs.len, mine.data, mine.len));
+    tbs.data[tbs.len - 1] ^= 1;
+    CHECK_ERR(mimi_verify(suite->sig, pub.data, pub.len, tbs.data, tbs.len, sig.data, sig.len),
+              MIMI_ERR_BAD_SIGNATURE);
+    mimi_bytes *all_b[] = {&priv, &pub, &content, &sig, &tbs, &pk, &mine};
+    for (size_t i = 0; i < sizeof all_b / sizeof all_b[0]; i++) mimi_bytes_free(all_b[i]);
+    mimi_test_case();
+  }
+  json_decref(all);
+}
+
 int main(void) {
   test_hash();
   test_hmac();
   test_hkdf();
   test_aead();
   test_suites();
+  test_sig_roundtrip();
+  test_sig_vectors();
   return mimi_test_summary("test_crypto_primitives");
 }
