@@ -81,6 +81,40 @@ static void check_sign(uint16_t suite, json_t *v) {
   mimi_bytes_free(&sig);
 }
 
+static void check_encrypt(uint16_t suite, json_t *v) {
+  mimi_bytes priv = mimi_vec_hex(v, "priv"), pub = mimi_vec_hex(v, "pub"),
+             ctx = mimi_vec_hex(v, "context"), pt = mimi_vec_hex(v, "plaintext"),
+             kem_out = mimi_vec_hex(v, "kem_output"), ct = mimi_vec_hex(v, "ciphertext");
+  mimi_bytes got = {0};
+  CHECK_OK(mls_decrypt_with_label(suite, priv.data, priv.len, LBL(v), ctx.data, ctx.len,
+                                  kem_out.data, kem_out.len, ct.data, ct.len, &got));
+  CHECK_BYTES(got, pt);
+  mimi_bytes_free(&got);
+  /* The label and context are bound in through EncryptContext. */
+  CHECK_ERR(mls_decrypt_with_label(suite, priv.data, priv.len, LIT("EncryptWithLabeL"), ctx.data,
+                                   ctx.len, kem_out.data, kem_out.len, ct.data, ct.len, &got),
+            MIMI_ERR_AEAD_OPEN);
+  CHECK_ERR(mls_decrypt_with_label(suite, priv.data, priv.len, LBL(v), ctx.data, ctx.len - 1,
+                                   kem_out.data, kem_out.len, ct.data, ct.len, &got),
+            MIMI_ERR_AEAD_OPEN);
+  CHECK(got.data == NULL);
+
+  mimi_bytes enc = {0}, sealed = {0};
+  CHECK_OK(mls_encrypt_with_label(suite, pub.data, pub.len, LBL(v), ctx.data, ctx.len, pt.data,
+                                  pt.len, mimi_rng_system(), &enc, &sealed));
+  CHECK(sealed.len == pt.len + MIMI_AEAD_TAG);
+  CHECK_OK(mls_decrypt_with_label(suite, priv.data, priv.len, LBL(v), ctx.data, ctx.len,
+                                  enc.data, enc.len, sealed.data, sealed.len, &got));
+  CHECK_BYTES(got, pt);
+  mimi_bytes_free(&got);
+  sealed.data[0] ^= 1;
+  CHECK_ERR(mls_decrypt_with_label(suite, priv.data, priv.len, LBL(v), ctx.data, ctx.len,
+                                   enc.data, enc.len, sealed.data, sealed.len, &got),
+            MIMI_ERR_AEAD_OPEN);
+  mimi_bytes *all[] = {&priv, &pub, &ctx, &pt, &kem_out, &ct, &enc, &sealed};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) mimi_bytes_free(all[i]);
+}
+
 static void test_vectors(void) {
   json_t *root = mimi_vec_load("mls/crypto-basics.json");
   size_t i;
@@ -92,6 +126,7 @@ static void test_vectors(void) {
     check_derive_secret(suite, json_object_get(c, "derive_secret"));
     check_derive_tree_secret(suite, json_object_get(c, "derive_tree_secret"));
     check_sign(suite, json_object_get(c, "sign_with_label"));
+    check_encrypt(suite, json_object_get(c, "encrypt_with_label"));
     mimi_test_case();
   }
   json_decref(root);
@@ -127,6 +162,14 @@ static void test_errors(void) {
   /* verify with a wrong-size key / garbage signature */
   CHECK(mls_verify_with_label(1, secret, 5, LIT("x"), secret, 4, secret, 64) !=
         MIMI_OK);
+  mimi_bytes ct = {0}, enc = {0};
+  CHECK_ERR(mls_encrypt_with_label(0, secret, 32, LIT("x"), NULL, 0, secret, 4,
+                                   mimi_rng_system(), &enc, &ct),
+            MIMI_ERR_UNSUPPORTED_SUITE);
+  CHECK_ERR(mls_decrypt_with_label(9, secret, 32, LIT("x"), NULL, 0, secret, 32, secret, 20,
+                                   &ct),
+            MIMI_ERR_UNSUPPORTED_SUITE);
+  CHECK(ct.data == NULL && enc.data == NULL);
   mimi_test_case();
 }
 

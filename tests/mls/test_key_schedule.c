@@ -69,12 +69,16 @@ static void check_epoch(uint16_t suite, const mimi_bytes *group_id, uint64_t epo
   CHECK_MEM(exported, len, want_ex.data, want_ex.len);
 
 
+  mimi_bytes ext_priv = {0}, ext_pub = {0}, want_pub = mimi_vec_hex(v, "external_pub");
+  CHECK_OK(mls_epoch_external_key_pair(&ks, &ext_priv, &ext_pub));
+  CHECK_BYTES(ext_pub, want_pub);
+
   mimi_bytes_free(init_secret);
   CHECK_OK(mimi_bytes_copy(init_secret, ks.init_secret, ks.hash_len));
   mls_epoch_secrets_clear(&ks);
   CHECK(ks.hash_len == 0 && ks.init_secret[0] == 0);
   mimi_bytes *frees[] = {&gc.tree_hash, &gc.confirmed_transcript_hash, &gc_bytes, &want_gc,
-                         &commit, &psk, &ctx, &want_ex};
+                         &commit, &psk, &ctx, &want_ex, &ext_priv, &ext_pub, &want_pub};
   for (size_t i = 0; i < sizeof frees / sizeof frees[0]; i++) mimi_bytes_free(frees[i]);
 }
 
