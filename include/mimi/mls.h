@@ -184,7 +184,7 @@ MIMI_MUST_CHECK mimi_err mls_epoch_export(const mls_epoch_secrets *s, const uint
 
 typedef struct {
   const mls_pre_shared_key_id *id;
-  const uint8_t *psk; /* the PSK value itself, any non-zero length */
+  const uint8_t *psk; /* the PSK value itself, any length */
   size_t psk_len;
 } mls_psk_entry;
 

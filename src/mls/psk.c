@@ -11,7 +11,7 @@
 static mimi_err psk_input(const mimi_suite *s, uint16_t suite, const mls_psk_entry *e,
                           uint16_t index, uint16_t count, uint8_t *out) {
   static const uint8_t zeros[MIMI_MAX_HASH];
-  if (e->id == NULL || e->psk == NULL || e->psk_len == 0) return MIMI_ERR_INVALID_ARG;
+  if (e->id == NULL || (e->psk == NULL && e->psk_len != 0)) return MIMI_ERR_INVALID_ARG;
   mimi_writer w;
   mimi_writer_init(&w);
   mimi_encode(mls_pre_shared_key_id_type(), e->id, &w);

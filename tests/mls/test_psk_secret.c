@@ -63,10 +63,14 @@ static void test_errors(void) {
   CHECK_ERR(mls_psk_secret(0, &e, 1, out), MIMI_ERR_UNSUPPORTED_SUITE);
   CHECK_ERR(mls_psk_secret(1, NULL, 1, out), MIMI_ERR_INVALID_ARG);
   CHECK_ERR(mls_psk_secret(1, &e, 65536, out), MIMI_ERR_TOO_LARGE);
-  mls_psk_entry no_id = {NULL, psk, sizeof psk}, empty = {&id, psk, 0};
+  mls_psk_entry no_id = {NULL, psk, sizeof psk}, no_value = {&id, NULL, 4};
   CHECK_ERR(mls_psk_secret(1, &no_id, 1, out), MIMI_ERR_INVALID_ARG);
-  CHECK_ERR(mls_psk_secret(1, &empty, 1, out), MIMI_ERR_INVALID_ARG);
+  CHECK_ERR(mls_psk_secret(1, &no_value, 1, out), MIMI_ERR_INVALID_ARG);
   for (size_t i = 0; i < sizeof out; i++) CHECK(out[i] == 0xcc);
+  /* An empty PSK value is not forbidden by §8.4; it still counts. */
+  mls_psk_entry empty = {&id, NULL, 0};
+  CHECK_OK(mls_psk_secret(1, &empty, 1, out));
+  CHECK(out[0] != 0 || out[1] != 0 || out[2] != 0);
   /* No PSKs: Nh zero bytes (§8.4). */
   CHECK_OK(mls_psk_secret(5, NULL, 0, out));
   for (size_t i = 0; i < 64; i++) CHECK(out[i] == 0);
