@@ -97,6 +97,14 @@ mimi_err mls_verify_with_label(uint16_t suite, const uint8_t *pub, size_t pub_le
   return err;
 }
 
+mimi_err mls_hash_written(const mimi_suite *s, mimi_writer *w, uint8_t *out) {
+  mimi_bytes input;
+  MIMI_TRY(mimi_writer_finish(w, &input));
+  mimi_err err = mimi_hash(s->kdf, input.data, input.len, out);
+  mimi_bytes_free(&input);
+  return err;
+}
+
 mimi_err mls_ref_hash(uint16_t suite, const uint8_t *label, size_t label_len,
                       const uint8_t *value, size_t value_len, uint8_t *out) {
   const mimi_suite *s;
@@ -106,11 +114,7 @@ mimi_err mls_ref_hash(uint16_t suite, const uint8_t *label, size_t label_len,
   mimi_writer_init(&w);
   mimi_write_opaque(&w, label, label_len);
   mimi_write_opaque(&w, value, value_len);
-  mimi_bytes input;
-  MIMI_TRY(mimi_writer_finish(&w, &input));
-  mimi_err err = mimi_hash(s->kdf, input.data, input.len, out);
-  mimi_bytes_free(&input);
-  return err;
+  return mls_hash_written(s, &w, out);
 }
 
 mimi_err mls_make_key_package_ref(uint16_t suite, const uint8_t *key_package, size_t len,

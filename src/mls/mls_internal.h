@@ -19,4 +19,8 @@ MIMI_MUST_CHECK mimi_err mls_label_pair(const uint8_t *label, size_t label_len,
 /* The suite of an epoch's secrets, checking the struct is consistent. */
 MIMI_MUST_CHECK mimi_err mls_epoch_suite(const mls_epoch_secrets *s, const mimi_suite **out);
 
+/* Hash (the suite's) of everything written to w; w is consumed. */
+MIMI_MUST_CHECK mimi_err mls_hash_written(const mimi_suite *s, mimi_writer *w,
+                                          uint8_t *out /* Nh */);
+
 #endif

@@ -64,31 +64,32 @@ static mimi_err reserve(void **arr, size_t *cap, size_t need, size_t elem) {
   return MIMI_OK;
 }
 
-/* Binary search by key; returns whether found and where it is / would go. */
-static bool find_node(const mls_secret_tree *st, uint32_t node, size_t *pos) {
-  size_t lo = 0, hi = st->n_nodes;
+/* Binary search over an array of structs whose first member is a uint32
+ * key, ascending; returns whether key is present and where it is / would go. */
+static bool find_u32(const void *arr, size_t n, size_t elem, uint32_t key, size_t *pos) {
+  const uint8_t *base = arr;
+  size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (st->nodes[mid].node < node)
+    uint32_t k;
+    memcpy(&k, base + mid * elem, sizeof k);
+    if (k < key)
       lo = mid + 1;
     else
       hi = mid;
   }
   *pos = lo;
-  return lo < st->n_nodes && st->nodes[lo].node == node;
+  uint32_t k = 0;
+  if (lo < n) memcpy(&k, base + lo * elem, sizeof k);
+  return lo < n && k == key;
+}
+
+static bool find_node(const mls_secret_tree *st, uint32_t node, size_t *pos) {
+  return find_u32(st->nodes, st->n_nodes, sizeof *st->nodes, node, pos);
 }
 
 static bool find_leaf(const mls_secret_tree *st, uint32_t leaf, size_t *pos) {
-  size_t lo = 0, hi = st->n_leaf_states;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (st->leaves[mid].leaf < leaf)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  *pos = lo;
-  return lo < st->n_leaf_states && st->leaves[lo].leaf == leaf;
+  return find_u32(st->leaves, st->n_leaf_states, sizeof *st->leaves, leaf, pos);
 }
 
 static void remove_node_at(mls_secret_tree *st, size_t pos) {

@@ -16,11 +16,7 @@ static mimi_err hash_concat(uint16_t suite, const uint8_t *a, size_t a_len, bool
     mimi_write_opaque(&w, b, b_len);
   else
     mimi_write_raw(&w, b, b_len);
-  mimi_bytes in;
-  MIMI_TRY(mimi_writer_finish(&w, &in));
-  mimi_err err = mimi_hash(s->kdf, in.data, in.len, out);
-  mimi_bytes_free(&in);
-  return err;
+  return mls_hash_written(s, &w, out);
 }
 
 mimi_err mls_confirmed_transcript_hash(uint16_t suite, const uint8_t *interim_prev,

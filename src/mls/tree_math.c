@@ -89,16 +89,14 @@ mimi_err mls_tree_direct_path(uint32_t node, uint32_t n_leaves, mls_node_path *o
   return MIMI_OK;
 }
 
+/* The copath is the sibling of the node and of each direct-path node but
+ * the root. */
 mimi_err mls_tree_copath(uint32_t node, uint32_t n_leaves, mls_node_path *out) {
-  MIMI_TRY(check(node, n_leaves));
-  mls_node_path path = {.count = 0};
-  uint32_t r = root_of(n_leaves);
-  while (node != r) {
-    uint32_t sib;
-    MIMI_TRY(mls_tree_sibling(node, n_leaves, &sib));
-    path.nodes[path.count++] = sib;
-    node = parent_of(node);
-  }
+  mls_node_path dp, path = {.count = 0};
+  MIMI_TRY(mls_tree_direct_path(node, n_leaves, &dp));
+  for (uint32_t i = 0; i < dp.count; i++)
+    MIMI_TRY(mls_tree_sibling(i == 0 ? node : dp.nodes[i - 1], n_leaves, &path.nodes[i]));
+  path.count = dp.count;
   *out = path;
   return MIMI_OK;
 }
