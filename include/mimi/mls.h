@@ -172,6 +172,18 @@ void mls_epoch_secrets_clear(mls_epoch_secrets *s);
 /* external_priv, external_pub = KEM.DeriveKeyPair(external_secret) (§8.3). */
 MIMI_MUST_CHECK mimi_err mls_epoch_external_key_pair(const mls_epoch_secrets *s,
                                                      mimi_bytes *priv, mimi_bytes *pub);
+/* External init (§8.3), joiner side: kem_output and init_secret (Nh) from
+ * SetupBaseS(external_pub, "") and export("MLS 1.0 external init secret"). */
+MIMI_MUST_CHECK mimi_err mls_external_init_join(uint16_t suite, const uint8_t *external_pub,
+                                                size_t external_pub_len, const mimi_rng *rng,
+                                                mimi_bytes *kem_output,
+                                                uint8_t *init_secret /* Nh */);
+/* Group side: the same init_secret from an ExternalInit's kem_output, with
+ * the external private key of the epoch *s. */
+MIMI_MUST_CHECK mimi_err mls_external_init_receive(const mls_epoch_secrets *s,
+                                                   const uint8_t *kem_output,
+                                                   size_t kem_output_len,
+                                                   uint8_t *init_secret /* Nh */);
 /* MLS-Exporter(label, context, out_len) (§8.5) =
  * ExpandWithLabel(DeriveSecret(exporter_secret, label), "exported",
  *                 Hash(context), out_len). */

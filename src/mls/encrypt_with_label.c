@@ -5,15 +5,16 @@
 
 #include "mls_internal.h"
 
-static mimi_hpke_params base_params(const mimi_suite *s, const mimi_bytes *info) {
+mimi_hpke_params mls_hpke_base_params(const mimi_suite *s, const uint8_t *info,
+                                      size_t info_len) {
   mimi_hpke_params p;
   memset(&p, 0, sizeof p);
   p.kem = s->kem;
   p.kdf = s->kdf;
   p.aead = s->aead;
   p.mode = MIMI_HPKE_MODE_BASE;
-  p.info = info->data;
-  p.info_len = info->len;
+  p.info = info;
+  p.info_len = info_len;
   return p;
 }
 
@@ -26,7 +27,7 @@ mimi_err mls_encrypt_with_label(uint16_t suite, const uint8_t *pub, size_t pub_l
   MIMI_TRY(mls_suite_lookup(suite, &s));
   mimi_bytes info;
   MIMI_TRY(mls_label_pair(label, label_len, context, context_len, &info));
-  mimi_hpke_params p = base_params(s, &info);
+  mimi_hpke_params p = mls_hpke_base_params(s, info.data, info.len);
   mimi_err err = mimi_hpke_seal_once(&p, pub, pub_len, NULL, 0, plaintext, plaintext_len, rng,
                                      kem_output, ciphertext);
   mimi_bytes_free(&info);
@@ -42,7 +43,7 @@ mimi_err mls_decrypt_with_label(uint16_t suite, const uint8_t *priv, size_t priv
   MIMI_TRY(mls_suite_lookup(suite, &s));
   mimi_bytes info;
   MIMI_TRY(mls_label_pair(label, label_len, context, context_len, &info));
-  mimi_hpke_params p = base_params(s, &info);
+  mimi_hpke_params p = mls_hpke_base_params(s, info.data, info.len);
   mimi_err err = mimi_hpke_open_once(&p, kem_output, kem_output_len, priv, priv_len, NULL, 0,
                                      ciphertext, ciphertext_len, plaintext);
   mimi_bytes_free(&info);

@@ -23,4 +23,8 @@ MIMI_MUST_CHECK mimi_err mls_epoch_suite(const mls_epoch_secrets *s, const mimi_
 MIMI_MUST_CHECK mimi_err mls_hash_written(const mimi_suite *s, mimi_writer *w,
                                           uint8_t *out /* Nh */);
 
+/* HPKE base-mode parameters of a suite, with the given info. */
+mimi_hpke_params mls_hpke_base_params(const mimi_suite *s, const uint8_t *info,
+                                      size_t info_len);
+
 #endif

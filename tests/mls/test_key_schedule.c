@@ -73,6 +73,21 @@ static void check_epoch(uint16_t suite, const mimi_bytes *group_id, uint64_t epo
   CHECK_OK(mls_epoch_external_key_pair(&ks, &ext_priv, &ext_pub));
   CHECK_BYTES(ext_pub, want_pub);
 
+  /* External init: a joiner encapsulating to the vector's external_pub and
+   * the group decapsulating with the derived private key agree. */
+  mimi_bytes kem_output = {0};
+  uint8_t joiner_init[MIMI_MAX_HASH], group_init[MIMI_MAX_HASH];
+  CHECK_OK(mls_external_init_join(suite, want_pub.data, want_pub.len, mimi_rng_system(),
+                                  &kem_output, joiner_init));
+  CHECK_OK(mls_external_init_receive(&ks, kem_output.data, kem_output.len, group_init));
+  CHECK_MEM(joiner_init, ks.hash_len, group_init, ks.hash_len);
+  mls_epoch_secrets other = ks;
+  other.external_secret[0] ^= 1; /* another epoch's key cannot recover it */
+  mimi_err err = mls_external_init_receive(&other, kem_output.data, kem_output.len, group_init);
+  CHECK(err != MIMI_OK || memcmp(joiner_init, group_init, ks.hash_len) != 0);
+  mls_epoch_secrets_clear(&other);
+  mimi_bytes_free(&kem_output);
+
   mimi_bytes_free(init_secret);
   CHECK_OK(mimi_bytes_copy(init_secret, ks.init_secret, ks.hash_len));
   mls_epoch_secrets_clear(&ks);
@@ -124,6 +139,14 @@ static void test_errors(void) {
   CHECK_OK(mls_key_schedule_epoch(&a, 4, s, 64, NULL, 0, NULL, 0, gc, 4));
   CHECK_OK(mls_key_schedule_epoch(&b, 4, s, 64, zeros, 64, zeros, 64, gc, 4));
   CHECK(memcmp(&a, &b, sizeof a) == 0);
+  /* External init with a bad suite or a truncated kem_output. */
+  mimi_bytes kem = {0};
+  uint8_t init_out[64];
+  memset(init_out, 0x77, sizeof init_out);
+  CHECK_ERR(mls_external_init_join(0, s, 32, mimi_rng_system(), &kem, init_out),
+            MIMI_ERR_UNSUPPORTED_SUITE);
+  CHECK(mls_external_init_receive(&a, s, 3, init_out) != MIMI_OK);
+  CHECK(kem.data == NULL && init_out[0] == 0x77 && init_out[63] == 0x77);
   /* A struct claiming another suite's length is rejected, not overread. */
   a.hash_len = 32;
   uint8_t out[32];
