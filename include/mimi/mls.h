@@ -210,6 +210,78 @@ MIMI_MUST_CHECK mimi_err mls_interim_transcript_hash(uint16_t suite, const uint8
                                                      size_t confirmation_tag_len,
                                                      uint8_t *out /* Nh */);
 
+/* ------------------------------------------------------------------------ */
+/* Secret tree and sender ratchets (§9), sender data keys (§6.3.2). */
+
+/* An AEAD key and nonce, single use. Wipe with mls_key_nonce_clear. */
+typedef struct {
+  uint32_t generation; /* 0 for sender data keys */
+  size_t key_len, nonce_len;
+  uint8_t key[MIMI_MAX_AEAD_KEY];
+  uint8_t nonce[MIMI_MAX_AEAD_NONCE];
+} mls_key_nonce;
+
+void mls_key_nonce_clear(mls_key_nonce *k);
+/* §6.3.1: XOR the 4-byte reuse_guard into the first four nonce bytes (the
+ * same call undoes it). */
+void mls_key_nonce_apply_reuse_guard(mls_key_nonce *k, const uint8_t reuse_guard[4]);
+
+/* sender_data_key/nonce from sender_data_secret (Nh) and the content
+ * ciphertext, sampled to its first Nh bytes (all of it if shorter). */
+MIMI_MUST_CHECK mimi_err mls_sender_data_key_nonce(uint16_t suite,
+                                                   const uint8_t *sender_data_secret,
+                                                   size_t secret_len, const uint8_t *ciphertext,
+                                                   size_t ciphertext_len, mls_key_nonce *out);
+
+typedef enum {
+  MLS_RATCHET_HANDSHAKE = 0,   /* proposals and commits */
+  MLS_RATCHET_APPLICATION = 1, /* application data */
+} mls_ratchet_type;
+
+/* How far receivers tolerate reordering. A generation more than
+ * max_forward past the next expected one is GENERATION_TOO_FAR; up to
+ * max_retained skipped keys per ratchet are kept for late messages, the
+ * oldest evicted first. Both may be 0 (strictly in-order delivery). */
+typedef struct {
+  uint32_t max_forward;
+  uint32_t max_retained;
+} mls_secret_tree_config;
+#define MLS_SECRET_TREE_DEFAULT_MAX_FORWARD 1024u
+#define MLS_SECRET_TREE_DEFAULT_MAX_RETAINED 64u
+
+/* One epoch's secret tree; derives node and ratchet secrets on demand and
+ * deletes each secret once what it protects has been derived (§9.2). */
+typedef struct mls_secret_tree mls_secret_tree;
+
+/* encryption_secret is Nh bytes; n_leaves is the ratchet tree's leaf count
+ * (a power of two, INVALID_ARG otherwise); cfg NULL for the defaults. */
+MIMI_MUST_CHECK mimi_err mls_secret_tree_new(mls_secret_tree **out, uint16_t suite,
+                                             const uint8_t *encryption_secret, size_t secret_len,
+                                             uint32_t n_leaves,
+                                             const mls_secret_tree_config *cfg);
+void mls_secret_tree_free(mls_secret_tree *st); /* wipes everything; NULL ok */
+
+/* Sending: the key and nonce for this leaf's next generation, which is then
+ * consumed. TOO_LARGE once all 2^32 generations are used. */
+MIMI_MUST_CHECK mimi_err mls_secret_tree_next(mls_secret_tree *st, uint32_t leaf,
+                                              mls_ratchet_type type, mls_key_nonce *out);
+/* Receiving: the key and nonce for (leaf, type, generation), consumed from
+ * the tree. Skipping ahead retains the skipped keys within the window.
+ *   INVALID_ARG          leaf outside the tree or bad type
+ *   GENERATION_TOO_FAR   more than max_forward past the next expected one
+ *   GENERATION_TOO_OLD   already consumed, or skipped and since evicted
+ * On error the tree is unchanged. */
+MIMI_MUST_CHECK mimi_err mls_secret_tree_get(mls_secret_tree *st, uint32_t leaf,
+                                             mls_ratchet_type type, uint32_t generation,
+                                             mls_key_nonce *out);
+/* Gives back a key obtained from mls_secret_tree_get whose message then
+ * failed to decrypt, so that the genuine message with that generation can
+ * still be read (§9.2 counts only successful decryption as consuming).
+ * INVALID_ARG if it was never handed out or is already held;
+ * GENERATION_TOO_OLD if it would be evicted at once. *k is wiped either way. */
+MIMI_MUST_CHECK mimi_err mls_secret_tree_return_key(mls_secret_tree *st, uint32_t leaf,
+                                                    mls_ratchet_type type, mls_key_nonce *k);
+
 #ifdef __cplusplus
 }
 #endif

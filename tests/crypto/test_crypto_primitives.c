@@ -316,6 +316,42 @@ static void test_sig_vectors(void) {
   json_decref(all);
 }
 
+/* KEM keys: the public key recomputed from the private key matches, the
+ * RNG drives generation (GenerateKeyPair = DeriveKeyPair(rng(Nsk))). */
+static void test_kem_keys(void) {
+  static const uint16_t kems[] = {MIMI_KEM_P256_SHA256, MIMI_KEM_P384_SHA384,
+                                  MIMI_KEM_P521_SHA512, MIMI_KEM_X25519_SHA256,
+                                  MIMI_KEM_X448_SHA512};
+  static const size_t sk_lens[] = {32, 48, 66, 32, 56}, pk_lens[] = {65, 97, 133, 32, 56};
+  for (size_t i = 0; i < 5; i++) {
+    mimi_test_prng a, b;
+    mimi_rng ra = mimi_test_rng_prng(&a, 7 + i), rb = mimi_test_rng_prng(&b, 7 + i);
+    mimi_bytes sk = {NULL, 0}, pk = {NULL, 0}, pk2 = {NULL, 0}, sk3 = {NULL, 0}, pk3 = {NULL, 0};
+    uint8_t ikm[66];
+    CHECK_OK(mimi_kem_generate_key_pair(kems[i], &ra, &sk, &pk));
+    CHECK(sk.len == sk_lens[i] && pk.len == pk_lens[i]);
+    CHECK_OK(mimi_kem_public_key(kems[i], sk.data, sk.len, &pk2));
+    CHECK_BYTES(pk, pk2);
+    CHECK_OK(mimi_rng_fill(&rb, ikm, sk_lens[i]));
+    CHECK_OK(mimi_kem_derive_key_pair(kems[i], ikm, sk_lens[i], &sk3, &pk3));
+    CHECK_BYTES(sk, sk3);
+    CHECK_BYTES(pk, pk3);
+    mimi_bytes_free(&pk2);
+    CHECK_ERR(mimi_kem_public_key(kems[i], sk.data, sk.len + 1, &pk2), MIMI_ERR_BAD_KEY);
+    CHECK(pk2.data == NULL);
+    mimi_bytes *all[] = {&sk, &pk, &sk3, &pk3};
+    for (size_t j = 0; j < 4; j++) mimi_bytes_free(all[j]);
+    mimi_test_case();
+  }
+  mimi_bytes sk = {NULL, 0}, pk = {NULL, 0};
+  mimi_test_rng_state st;
+  mimi_rng empty = mimi_test_rng_fixed(&st, NULL, 0);
+  CHECK_ERR(mimi_kem_generate_key_pair(MIMI_KEM_X25519_SHA256, &empty, &sk, &pk), MIMI_ERR_RNG);
+  CHECK_ERR(mimi_kem_derive_key_pair(0x0030, (const uint8_t *)"x", 1, &sk, &pk),
+            MIMI_ERR_UNSUPPORTED_SUITE);
+  CHECK(sk.data == NULL && pk.data == NULL);
+}
+
 int main(void) {
   test_hash();
   test_hmac();
@@ -324,5 +360,6 @@ int main(void) {
   test_suites();
   test_sig_roundtrip();
   test_sig_vectors();
+  test_kem_keys();
   return mimi_test_summary("test_crypto_primitives");
 }
