@@ -23,6 +23,11 @@ mimi_err mls_framing_check_epoch(const mls_framing_epoch *ep, const mimi_bytes *
   return MIMI_OK;
 }
 
+mimi_err mls_framing_check_auth(const mls_authenticated_content *ac) {
+  bool commit = ac->content.body.content_type == MLS_CONTENT_COMMIT;
+  return commit && ac->confirmation_tag.len == 0 ? MIMI_ERR_INVALID_ARG : MIMI_OK;
+}
+
 /* A FramedContentTBS borrowing content and the epoch's GroupContext; it is
  * only encoded, never freed. */
 static mls_framed_content_tbs tbs_view(const mls_framing_epoch *ep, uint16_t wire_format,
@@ -133,6 +138,7 @@ mimi_err mls_public_message_protect(const mls_framing_epoch *ep,
   if (ac->wire_format != MLS_WIRE_PUBLIC_MESSAGE) return MIMI_ERR_BAD_WIRE_FORMAT;
   MIMI_TRY(mls_framing_check_epoch(ep, &ac->content.group_id, ac->content.epoch));
   MIMI_TRY(check_public_content(&ac->content));
+  MIMI_TRY(mls_framing_check_auth(ac));
   bool member = ac->content.sender.sender_type == MLS_SENDER_MEMBER;
   if (member && ep->membership_key == NULL) return MIMI_ERR_INVALID_ARG;
 

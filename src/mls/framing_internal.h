@@ -14,6 +14,10 @@ MIMI_MUST_CHECK mimi_err mls_framing_suite(const mls_framing_epoch *ep, const mi
 MIMI_MUST_CHECK mimi_err mls_framing_check_epoch(const mls_framing_epoch *ep,
                                                  const mimi_bytes *group_id, uint64_t epoch);
 
+/* INVALID_ARG for a commit without its confirmation_tag (set it from the
+ * new transcript hash before protecting). */
+MIMI_MUST_CHECK mimi_err mls_framing_check_auth(const mls_authenticated_content *ac);
+
 /* §6.3.2 encrypted_sender_data for `sd`, keyed by the content ciphertext. */
 MIMI_MUST_CHECK mimi_err mls_sender_data_seal(const mimi_suite *s, const uint8_t *sender_data_secret,
                                               const mls_sender_data_aad *aad,

@@ -241,6 +241,319 @@ static void public_rejections(vcase *v) {
   mls_message_free(&m);
 }
 
+/* ---- PrivateMessage ------------------------------------------------------- */
+
+/* §9: the vectors' secret tree has two members; leaf 1 sends. */
+static mls_secret_tree *new_tree(const vcase *v) {
+  mls_secret_tree *st = NULL;
+  CHECK_OK(mls_secret_tree_new(&st, v->suite, v->encryption_secret.data,
+                               v->encryption_secret.len, 2, NULL));
+  return st;
+}
+
+static void private_vector(vcase *v, const char *key, uint8_t content_type) {
+  mls_message m;
+  decode_message(v, key, &m);
+  CHECK(m.body.wire_format == MLS_WIRE_PRIVATE_MESSAGE);
+  CHECK(m.body.private_message.content_type == content_type);
+  mls_content want;
+  vector_body(v, content_type, &want);
+
+  v->ep.secret_tree = new_tree(v);
+  mls_authenticated_content ac;
+  CHECK_OK(mls_private_message_unprotect(&v->ep, &m.body.private_message, &v->signer, &ac));
+  CHECK(mls_content_equal(&ac.content.body, &want));
+  CHECK(ac.content.sender.sender_type == MLS_SENDER_MEMBER && ac.content.sender.leaf_index == 1);
+  CHECK(ac.wire_format == MLS_WIRE_PRIVATE_MESSAGE);
+  CHECK(mimi_bytes_eq(&ac.content.group_id, &v->gc.group_id) && ac.content.epoch == v->gc.epoch);
+  /* a replay finds its generation used up */
+  mls_authenticated_content again;
+  CHECK_ERR(mls_private_message_unprotect(&v->ep, &m.body.private_message, &v->signer, &again),
+            MIMI_ERR_GENERATION_TOO_OLD);
+  mls_secret_tree_free(v->ep.secret_tree);
+
+  /* protect ourselves (with padding), unprotect with a receiver's tree */
+  mls_framed_content fc;
+  make_content(v, &want, &fc);
+  mls_authenticated_content mine, back;
+  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PRIVATE_MESSAGE, &fc,
+                                          v->sig_priv.data, v->sig_priv.len, &mine));
+  if (content_type == MLS_CONTENT_COMMIT)
+    CHECK_OK(mimi_bytes_dup(&mine.confirmation_tag, &ac.confirmation_tag));
+  mimi_test_prng prng;
+  mimi_rng rng = mimi_test_rng_prng(&prng, 42);
+  mls_secret_tree *sender = new_tree(v), *receiver = new_tree(v);
+  mls_private_message pm0, pm1;
+  v->ep.secret_tree = sender;
+  CHECK_OK(mls_private_message_protect(&v->ep, &mine, 0, &rng, &pm0));
+  CHECK_OK(mls_private_message_protect(&v->ep, &mine, 100, &rng, &pm1));
+  CHECK(pm1.ciphertext.len == pm0.ciphertext.len + 100);
+  v->ep.secret_tree = receiver;
+  /* out of order: generation 1 first, then 0 */
+  CHECK_OK(mls_private_message_unprotect(&v->ep, &pm1, &v->signer, &back));
+  CHECK(mls_authenticated_content_equal(&back, &mine));
+  mls_authenticated_content_free(&back);
+  CHECK_OK(mls_private_message_unprotect(&v->ep, &pm0, &v->signer, &back));
+  CHECK(mls_authenticated_content_equal(&back, &mine));
+  mls_authenticated_content_free(&back);
+  /* and the wire form survives a round trip through MLSMessage */
+  mls_message wrapped;
+  memset(&wrapped, 0, sizeof wrapped);
+  wrapped.version = MLS_VERSION_MLS10;
+  wrapped.body.wire_format = MLS_WIRE_PRIVATE_MESSAGE;
+  wrapped.body.private_message = pm0;
+  mimi_bytes enc;
+  CHECK_OK(mls_message_encode(&wrapped, &enc));
+  mls_message parsed;
+  CHECK_OK(mls_message_decode(enc.data, enc.len, &parsed));
+  CHECK(mls_private_message_equal(&parsed.body.private_message, &pm0));
+  mls_message_free(&parsed);
+  mimi_bytes_free(&enc);
+
+  mls_secret_tree_free(sender);
+  mls_secret_tree_free(receiver);
+  v->ep.secret_tree = NULL;
+  mls_private_message_free(&pm0);
+  mls_private_message_free(&pm1);
+  mls_authenticated_content_free(&mine);
+  mls_framed_content_free(&fc);
+  mls_authenticated_content_free(&ac);
+  mls_content_free(&want);
+  mls_message_free(&m);
+}
+
+/* A PrivateMessage around an arbitrary plaintext, encrypted exactly as
+ * §6.3 says with reuse_guard 0: how malformed-but-authentic content is made. */
+static void seal_raw(vcase *v, mls_secret_tree *st, uint8_t content_type, const mimi_bytes *pt,
+                     mls_private_message *out) {
+  const mimi_suite *s = mimi_suite_get(v->suite);
+  mls_key_nonce kn;
+  CHECK_OK(mls_secret_tree_next(st, 1, content_type == MLS_CONTENT_APPLICATION
+                                           ? MLS_RATCHET_APPLICATION
+                                           : MLS_RATCHET_HANDSHAKE, &kn));
+  memset(out, 0, sizeof *out);
+  CHECK_OK(mimi_bytes_dup(&out->group_id, &v->gc.group_id));
+  out->epoch = v->gc.epoch;
+  out->content_type = content_type;
+  mls_private_content_aad aad = {out->group_id, out->epoch, content_type, {NULL, 0}};
+  mimi_bytes aad_enc;
+  CHECK_OK(mls_private_content_aad_encode(&aad, &aad_enc));
+  CHECK_OK(mimi_bytes_alloc(&out->ciphertext, pt->len + MIMI_AEAD_TAG));
+  CHECK_OK(mimi_aead_seal(s->aead, kn.key, kn.nonce, aad_enc.data, aad_enc.len, pt->data, pt->len,
+                          out->ciphertext.data));
+  mls_sender_data sd = {1, kn.generation, {0, 0, 0, 0}};
+  mls_sender_data_aad sd_aad = {out->group_id, out->epoch, content_type};
+  mimi_bytes sd_enc, sd_aad_enc;
+  CHECK_OK(mls_sender_data_encode(&sd, &sd_enc));
+  CHECK_OK(mls_sender_data_aad_encode(&sd_aad, &sd_aad_enc));
+  mls_key_nonce sk;
+  CHECK_OK(mls_sender_data_key_nonce(v->suite, v->sender_data_secret.data,
+                                     v->sender_data_secret.len, out->ciphertext.data,
+                                     out->ciphertext.len, &sk));
+  CHECK_OK(mimi_bytes_alloc(&out->encrypted_sender_data, sd_enc.len + MIMI_AEAD_TAG));
+  CHECK_OK(mimi_aead_seal(s->aead, sk.key, sk.nonce, sd_aad_enc.data, sd_aad_enc.len, sd_enc.data,
+                          sd_enc.len, out->encrypted_sender_data.data));
+  mls_key_nonce_clear(&kn);
+  mls_key_nonce_clear(&sk);
+  mimi_bytes_free(&aad_enc);
+  mimi_bytes_free(&sd_enc);
+  mimi_bytes_free(&sd_aad_enc);
+}
+
+/* The plaintext of a signed application message: data, signature, padding. */
+static void application_plaintext(vcase *v, const char *padding_hex, mimi_bytes *pt) {
+  mls_content body;
+  vector_body(v, MLS_CONTENT_APPLICATION, &body);
+  mls_framed_content fc;
+  make_content(v, &body, &fc);
+  mls_authenticated_content ac;
+  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PRIVATE_MESSAGE, &fc,
+                                          v->sig_priv.data, v->sig_priv.len, &ac));
+  mimi_writer w;
+  mimi_writer_init(&w);
+  mimi_write_opaque(&w, body.application_data.data, body.application_data.len);
+  mimi_write_opaque(&w, ac.signature.data, ac.signature.len);
+  mimi_bytes pad;
+  CHECK_OK(mimi_bytes_from_hex(&pad, padding_hex));
+  mimi_write_raw(&w, pad.data, pad.len);
+  CHECK_OK(mimi_writer_finish(&w, pt));
+  mimi_bytes_free(&pad);
+  mls_authenticated_content_free(&ac);
+  mls_framed_content_free(&fc);
+  mls_content_free(&body);
+}
+
+/* Each rejection must leave *out and the receiver's tree as they were: the
+ * genuine message with the same generation still decrypts afterwards. */
+static void expect_rejected(vcase *v, mls_secret_tree *receiver, const mls_private_message *bad,
+                            const mls_private_message *good, mimi_err want) {
+  v->ep.secret_tree = receiver;
+  mls_authenticated_content out;
+  memset(&out, 0x5a, sizeof out);
+  CHECK_ERR(mls_private_message_unprotect(&v->ep, bad, &v->signer, &out), want);
+  CHECK(is_untouched(&out));
+  if (good != NULL) {
+    CHECK_OK(mls_private_message_unprotect(&v->ep, good, &v->signer, &out));
+    mls_authenticated_content_free(&out);
+  }
+  v->ep.secret_tree = NULL;
+}
+
+static void private_rejections(vcase *v) {
+  mls_message m;
+  decode_message(v, "application_priv", &m);
+  mls_private_message *pm = &m.body.private_message;
+
+  mls_secret_tree *rx = new_tree(v);
+  v->gc.epoch++;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_WRONG_EPOCH);
+  v->gc.epoch--;
+  v->gc.group_id.data[1] ^= 1;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_WRONG_GROUP);
+  v->gc.group_id.data[1] ^= 1;
+  pm->content_type = 0;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_BAD_CONTENT_TYPE);
+  pm->content_type = 4;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_BAD_CONTENT_TYPE);
+  pm->content_type = MLS_CONTENT_PROPOSAL; /* in both AADs */
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_AEAD_OPEN);
+  pm->content_type = MLS_CONTENT_APPLICATION;
+  /* sender data: wrong secret, tampered, or a ciphertext sample changed */
+  v->sender_data_secret.data[0] ^= 1;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_AEAD_OPEN);
+  v->sender_data_secret.data[0] ^= 1;
+  pm->encrypted_sender_data.data[0] ^= 1;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_AEAD_OPEN);
+  pm->encrypted_sender_data.data[0] ^= 1;
+  pm->ciphertext.data[0] ^= 1;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_AEAD_OPEN);
+  pm->ciphertext.data[0] ^= 1;
+  /* content: the sender data opens, the content does not; nothing consumed */
+  mls_private_message bad;
+  CHECK_OK(mimi_clone(mls_private_message_type(), &bad, pm));
+  bad.ciphertext.data[bad.ciphertext.len - 1] ^= 1; /* past the sample: in the tag */
+  expect_rejected(v, rx, &bad, NULL, MIMI_ERR_AEAD_OPEN);
+  mimi_bytes_free(&bad.authenticated_data);
+  bad.ciphertext.data[bad.ciphertext.len - 1] ^= 1;
+  CHECK_OK(mimi_bytes_from_hex(&bad.authenticated_data, "01"));
+  expect_rejected(v, rx, &bad, NULL, MIMI_ERR_AEAD_OPEN);
+  mls_private_message_free(&bad);
+  /* an unknown sender: the tree takes the key back */
+  v->signer_state.err = MIMI_ERR_BAD_SENDER;
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_BAD_SENDER);
+  v->signer_state.err = MIMI_OK;
+  /* a signature by another key */
+  v->signer_state.pub.data[v->signer_state.pub.len - 1] ^= 1;
+  v->ep.secret_tree = rx;
+  mls_authenticated_content out;
+  memset(&out, 0x5a, sizeof out);
+  mimi_err err = mls_private_message_unprotect(&v->ep, pm, &v->signer, &out);
+  CHECK(err == MIMI_ERR_BAD_SIGNATURE || err == MIMI_ERR_BAD_KEY);
+  CHECK(is_untouched(&out));
+  v->signer_state.pub.data[v->signer_state.pub.len - 1] ^= 1;
+  /* after all that, the genuine message still decrypts, once */
+  CHECK_OK(mls_private_message_unprotect(&v->ep, pm, &v->signer, &out));
+  mls_authenticated_content_free(&out);
+  expect_rejected(v, rx, pm, NULL, MIMI_ERR_GENERATION_TOO_OLD);
+  mls_secret_tree_free(rx);
+
+  /* padding and plaintext structure, on authentic ciphertexts: the bad
+   * message and the good one share generation 0 of identical sender trees */
+  static const struct {
+    const char *padding;
+    mimi_err err;
+  } pads[] = {
+      {"00000001", MIMI_ERR_BAD_PADDING},
+      {"80", MIMI_ERR_BAD_PADDING},
+      {"0000000000000000000000000000000000000000000000000000000000000000ff",
+       MIMI_ERR_BAD_PADDING},
+  };
+  mimi_bytes good_pt;
+  application_plaintext(v, "000000", &good_pt);
+  for (size_t i = 0; i < sizeof pads / sizeof pads[0]; i++) {
+    mls_secret_tree *s1 = new_tree(v), *s2 = new_tree(v), *r = new_tree(v);
+    mimi_bytes bad_pt;
+    application_plaintext(v, pads[i].padding, &bad_pt);
+    mls_private_message b, g;
+    seal_raw(v, s1, MLS_CONTENT_APPLICATION, &bad_pt, &b);
+    seal_raw(v, s2, MLS_CONTENT_APPLICATION, &good_pt, &g);
+    expect_rejected(v, r, &b, &g, pads[i].err);
+    mls_private_message_free(&b);
+    mls_private_message_free(&g);
+    mimi_bytes_free(&bad_pt);
+    mls_secret_tree_free(s1);
+    mls_secret_tree_free(s2);
+    mls_secret_tree_free(r);
+  }
+  /* every truncation of the plaintext is malformed (TRUNCATED), never read
+   * as something shorter */
+  size_t unpadded = good_pt.len - 3;
+  size_t bad_count = 0;
+  for (size_t n = 0; n < unpadded; n++) {
+    mls_secret_tree *s1 = new_tree(v), *r = new_tree(v);
+    mimi_bytes cut = {good_pt.data, n};
+    mls_private_message b;
+    seal_raw(v, s1, MLS_CONTENT_APPLICATION, &cut, &b);
+    v->ep.secret_tree = r;
+    mls_authenticated_content o;
+    if (mls_private_message_unprotect(&v->ep, &b, &v->signer, &o) != MIMI_ERR_TRUNCATED)
+      bad_count++;
+    mls_private_message_free(&b);
+    mls_secret_tree_free(s1);
+    mls_secret_tree_free(r);
+  }
+  CHECK(bad_count == 0);
+  v->ep.secret_tree = NULL;
+  mimi_bytes_free(&good_pt);
+
+  /* protect refuses non-members and commits without a confirmation tag */
+  mls_content body;
+  vector_body(v, MLS_CONTENT_COMMIT, &body);
+  mls_framed_content fc;
+  make_content(v, &body, &fc);
+  mls_authenticated_content ac;
+  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PRIVATE_MESSAGE, &fc,
+                                          v->sig_priv.data, v->sig_priv.len, &ac));
+  mls_secret_tree *tx = new_tree(v);
+  v->ep.secret_tree = tx;
+  mimi_test_prng prng;
+  mimi_rng rng = mimi_test_rng_prng(&prng, 7);
+  mls_private_message out_pm;
+  CHECK_ERR(mls_private_message_protect(&v->ep, &ac, 0, &rng, &out_pm), MIMI_ERR_INVALID_ARG);
+  /* a signature that does not verify inside an authentic ciphertext; the
+   * generation is given back, so an honest twin still decrypts */
+  CHECK_OK(mimi_bytes_from_hex(&ac.confirmation_tag, "aabb"));
+  mls_secret_tree *twin = new_tree(v), *rx2 = new_tree(v);
+  mls_private_message good_pm;
+  v->ep.secret_tree = twin;
+  CHECK_OK(mls_private_message_protect(&v->ep, &ac, 0, &rng, &good_pm));
+  ac.signature.data[ac.signature.len - 1] ^= 1;
+  v->ep.secret_tree = tx;
+  CHECK_OK(mls_private_message_protect(&v->ep, &ac, 0, &rng, &out_pm));
+  ac.signature.data[ac.signature.len - 1] ^= 1;
+  expect_rejected(v, rx2, &out_pm, &good_pm, MIMI_ERR_BAD_SIGNATURE);
+  mls_private_message_free(&out_pm);
+  mls_private_message_free(&good_pm);
+  mls_secret_tree_free(twin);
+  mls_secret_tree_free(rx2);
+  v->ep.secret_tree = tx;
+  mimi_bytes_free(&ac.confirmation_tag);
+  ac.content.sender.sender_type = MLS_SENDER_NEW_MEMBER_COMMIT;
+  CHECK_ERR(mls_private_message_protect(&v->ep, &ac, 0, &rng, &out_pm), MIMI_ERR_BAD_SENDER);
+  ac.content.sender.sender_type = MLS_SENDER_MEMBER;
+  ac.wire_format = MLS_WIRE_PUBLIC_MESSAGE;
+  CHECK_ERR(mls_private_message_protect(&v->ep, &ac, 0, &rng, &out_pm),
+            MIMI_ERR_BAD_WIRE_FORMAT);
+  mls_public_message out_pub;
+  CHECK_ERR(mls_public_message_protect(&v->ep, &ac, &out_pub), MIMI_ERR_INVALID_ARG);
+  v->ep.secret_tree = NULL;
+  mls_secret_tree_free(tx);
+  mls_authenticated_content_free(&ac);
+  mls_framed_content_free(&fc);
+  mls_content_free(&body);
+  mls_message_free(&m);
+}
+
 static void one_case(json_t *c) {
   vcase v;
   vcase_init(&v, c);
@@ -248,6 +561,10 @@ static void one_case(json_t *c) {
   public_vector(&v, "commit_pub", MLS_CONTENT_COMMIT);
   public_application_refused(&v);
   public_rejections(&v);
+  private_vector(&v, "proposal_priv", MLS_CONTENT_PROPOSAL);
+  private_vector(&v, "commit_priv", MLS_CONTENT_COMMIT);
+  private_vector(&v, "application_priv", MLS_CONTENT_APPLICATION);
+  private_rejections(&v);
   vcase_free(&v);
   mimi_test_case();
 }
