@@ -37,6 +37,13 @@ typedef struct {
   void *ctx;
 } mls_signer_lookup;
 
+/* §6.1 The signature key a new member's message carries itself: the
+ * LeafNode of a new_member_commit's UpdatePath, or of the KeyPackage in a
+ * new_member_proposal's Add (a view into content). BAD_SENDER for other
+ * senders or when the content lacks it. */
+MIMI_MUST_CHECK mimi_err mls_new_member_signature_key(const mls_framed_content *content,
+                                                      const mimi_bytes **pub);
+
 /* What framing needs about one epoch of a group. Secrets are KDF.Nh bytes. */
 typedef struct {
   uint16_t suite;

@@ -112,6 +112,25 @@ mimi_err mls_membership_tag(const mls_framing_epoch *ep, const mls_authenticated
   return MIMI_OK;
 }
 
+mimi_err mls_new_member_signature_key(const mls_framed_content *content,
+                                      const mimi_bytes **pub) {
+  const mls_content *b = &content->body;
+  switch (content->sender.sender_type) {
+    case MLS_SENDER_NEW_MEMBER_COMMIT:
+      if (b->content_type != MLS_CONTENT_COMMIT || b->commit.path == NULL)
+        return MIMI_ERR_BAD_SENDER;
+      *pub = &b->commit.path->leaf_node.signature_key;
+      return MIMI_OK;
+    case MLS_SENDER_NEW_MEMBER_PROPOSAL:
+      if (b->content_type != MLS_CONTENT_PROPOSAL || b->proposal.proposal_type != MLS_PROPOSAL_ADD)
+        return MIMI_ERR_BAD_SENDER;
+      *pub = &b->proposal.add.key_package.leaf_node.signature_key;
+      return MIMI_OK;
+    default:
+      return MIMI_ERR_BAD_SENDER;
+  }
+}
+
 /* §6.1: which senders may send which content in a PublicMessage; §6.2 adds
  * that application data is never sent in the clear. */
 static mimi_err check_public_content(const mls_framed_content *c) {

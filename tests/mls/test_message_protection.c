@@ -241,6 +241,78 @@ static void public_rejections(vcase *v) {
   mls_message_free(&m);
 }
 
+/* A signer lookup for new members: the key travels in the content. */
+static mimi_err new_member_get(void *ctx, const mls_framed_content *content, const uint8_t **pub,
+                               size_t *pub_len) {
+  (void)ctx;
+  const mimi_bytes *k;
+  MIMI_TRY(mls_new_member_signature_key(content, &k));
+  *pub = k->data;
+  *pub_len = k->len;
+  return MIMI_OK;
+}
+
+/* §12.4.3.2 external commit: sender new_member_commit, signed by the key in
+ * its own UpdatePath, no membership tag, GroupContext still signed. */
+static void public_new_member_commit(vcase *v) {
+  mls_content body;
+  vector_body(v, MLS_CONTENT_COMMIT, &body);
+  mls_update_path *path = calloc(1, sizeof *path);
+  CHECK(path != NULL);
+  if (path == NULL) return;
+  CHECK_OK(mimi_bytes_dup(&path->leaf_node.signature_key, &v->signer_state.pub));
+  path->leaf_node.credential.credential_type = MLS_CREDENTIAL_BASIC;
+  path->leaf_node.source.leaf_node_source = MLS_LEAF_SOURCE_COMMIT;
+  body.commit.path = path;
+  mls_framed_content fc;
+  make_content(v, &body, &fc);
+  fc.sender.sender_type = MLS_SENDER_NEW_MEMBER_COMMIT;
+  fc.sender.leaf_index = 0;
+  mls_signer_lookup lookup = {new_member_get, NULL};
+
+  const uint8_t *no_key = NULL;
+  v->ep.membership_key = no_key; /* a joiner has none */
+  mls_authenticated_content ac, back;
+  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, v->sig_priv.data,
+                                          v->sig_priv.len, &ac));
+  CHECK_OK(mimi_bytes_from_hex(&ac.confirmation_tag, "0102"));
+  mls_public_message pm;
+  CHECK_OK(mls_public_message_protect(&v->ep, &ac, &pm));
+  CHECK(pm.membership_tag.len == 0);
+  CHECK_OK(mls_public_message_unprotect(&v->ep, &pm, &lookup, &back));
+  CHECK(mls_authenticated_content_equal(&back, &ac));
+  mls_authenticated_content_free(&back);
+  /* the signature covers the GroupContext of the epoch joined */
+  v->gc.confirmed_transcript_hash.data[0] ^= 1;
+  CHECK_ERR(mls_public_message_unprotect(&v->ep, &pm, &lookup, &back), MIMI_ERR_BAD_SIGNATURE);
+  v->gc.confirmed_transcript_hash.data[0] ^= 1;
+  /* a commit without a path carries no key */
+  mls_public_message nopath;
+  CHECK_OK(mimi_clone(mls_public_message_type(), &nopath, &pm));
+  mls_update_path_free(nopath.content.body.commit.path);
+  free(nopath.content.body.commit.path);
+  nopath.content.body.commit.path = NULL;
+  CHECK_ERR(mls_public_message_unprotect(&v->ep, &nopath, &lookup, &back), MIMI_ERR_BAD_SENDER);
+  mls_public_message_free(&nopath);
+  /* new members may only commit; external senders only propose */
+  pm.content.sender.sender_type = MLS_SENDER_NEW_MEMBER_PROPOSAL;
+  CHECK_ERR(mls_public_message_unprotect(&v->ep, &pm, &lookup, &back),
+            MIMI_ERR_BAD_CONTENT_TYPE);
+  pm.content.sender.sender_type = MLS_SENDER_EXTERNAL;
+  CHECK_ERR(mls_public_message_unprotect(&v->ep, &pm, &lookup, &back),
+            MIMI_ERR_BAD_CONTENT_TYPE);
+  /* a member's message needs the membership key */
+  pm.content.sender.sender_type = MLS_SENDER_MEMBER;
+  CHECK_ERR(mls_public_message_unprotect(&v->ep, &pm, &lookup, &back), MIMI_ERR_INVALID_ARG);
+  pm.content.sender.sender_type = MLS_SENDER_NEW_MEMBER_COMMIT;
+  v->ep.membership_key = v->membership_key.data;
+
+  mls_public_message_free(&pm);
+  mls_authenticated_content_free(&ac);
+  mls_framed_content_free(&fc);
+  mls_content_free(&body);
+}
+
 /* ---- PrivateMessage ------------------------------------------------------- */
 
 /* §9: the vectors' secret tree has two members; leaf 1 sends. */
@@ -561,6 +633,7 @@ static void one_case(json_t *c) {
   public_vector(&v, "commit_pub", MLS_CONTENT_COMMIT);
   public_application_refused(&v);
   public_rejections(&v);
+  public_new_member_commit(&v);
   private_vector(&v, "proposal_priv", MLS_CONTENT_PROPOSAL);
   private_vector(&v, "commit_priv", MLS_CONTENT_COMMIT);
   private_vector(&v, "application_priv", MLS_CONTENT_APPLICATION);

@@ -363,7 +363,155 @@ static void test_outer_selects(void) {
   mimi_test_case();
 }
 
+/* Every declared type, for the properties that hold of all of them. */
+static const mimi_type_fn k_all_types[] = {
+    mls_sign_content_type,
+    mls_encrypt_context_type,
+    mls_ref_hash_input_type,
+    mls_kdf_label_type,
+    mls_hpke_ciphertext_type,
+    mls_certificate_type,
+    mls_x509_chain_type,
+    mls_credential_type,
+    mls_extension_type,
+    mls_capabilities_type,
+    mls_lifetime_type,
+    mls_leaf_node_source_type,
+    mls_leaf_node_type,
+    mls_leaf_node_tbs_group_type,
+    mls_leaf_node_tbs_type,
+    mls_key_package_type,
+    mls_key_package_tbs_type,
+    mls_parent_node_type,
+    mls_node_type,
+    mls_optional_node_type,
+    mls_ratchet_tree_type,
+    mls_update_path_node_type,
+    mls_update_path_type,
+    mls_leaf_node_hash_input_type,
+    mls_parent_node_hash_input_type,
+    mls_tree_hash_input_type,
+    mls_parent_hash_input_type,
+    mls_group_context_type,
+    mls_external_psk_type,
+    mls_resumption_psk_type,
+    mls_application_psk_type,
+    mls_psk_source_type,
+    mls_pre_shared_key_id_type,
+    mls_psk_label_type,
+    mls_add_type,
+    mls_update_type,
+    mls_remove_type,
+    mls_pre_shared_key_type,
+    mls_reinit_type,
+    mls_external_init_type,
+    mls_group_context_extensions_type,
+    mls_app_data_update_op_type,
+    mls_app_data_update_type,
+    mls_app_ephemeral_type,
+    mls_proposal_type,
+    mls_proposal_or_ref_type,
+    mls_commit_type,
+    mls_sender_type,
+    mls_content_type,
+    mls_framed_content_type,
+    mls_authenticated_content_type,
+    mls_framed_content_tbs_type,
+    mls_public_message_type,
+    mls_authenticated_content_tbm_type,
+    mls_private_message_type,
+    mls_private_content_aad_type,
+    mls_sender_data_type,
+    mls_sender_data_aad_type,
+    mls_confirmed_transcript_hash_input_type,
+    mls_interim_transcript_hash_input_type,
+    mls_group_info_type,
+    mls_group_info_tbs_type,
+    mls_path_secret_type,
+    mls_group_secrets_type,
+    mls_encrypted_group_secrets_type,
+    mls_welcome_type,
+    mls_message_body_type,
+    mls_message_type,
+    mls_application_id_type,
+    mls_required_capabilities_type,
+    mls_external_pub_type,
+    mls_external_sender_type,
+    mls_external_senders_type,
+    mls_component_data_type,
+    mls_app_data_dictionary_type,
+    mls_safe_aad_item_type,
+    mls_safe_aad_type,
+    mls_components_list_type,
+    mls_wire_formats_type,
+    mls_component_operation_label_type,
+};
+
+/* The codec is a bijection between values and canonical encodings (minimal
+ * varints, optional bytes 0/1): whatever decodes re-encodes to exactly the
+ * bytes consumed, and whatever does not leaves the output zeroed. */
+static void check_canonical(const mimi_type *t, const uint8_t *data, size_t len, size_t *ok) {
+  void *v = zalloc(t);
+  memset(v, 0x5a, t->size);
+  mimi_reader r = mimi_reader_init(data, len);
+  mimi_err err = mimi_decode(t, &r, v);
+  if (err == MIMI_OK) {
+    (*ok)++;
+    mimi_bytes out;
+    CHECK_OK(mimi_encode_alloc(t, v, &out));
+    CHECK_MEM(out.data, out.len, data, r.pos);
+    mimi_bytes_free(&out);
+    mimi_free(t, v);
+  } else {
+    CHECK(all_zero(v, t->size) && r.pos == 0);
+  }
+  free(v);
+}
+
+static void test_random_inputs(void) {
+  mimi_test_prng prng;
+  (void)mimi_test_rng_prng(&prng, 9420); /* seeds prng */
+  size_t ok = 0;
+  uint8_t buf[48];
+  for (size_t k = 0; k < sizeof k_all_types / sizeof k_all_types[0]; k++) {
+    const mimi_type *t = k_all_types[k]();
+    for (int i = 0; i < 400; i++) {
+      size_t len = mimi_test_prng_next(&prng) % (sizeof buf + 1);
+      /* small bytes, so tags and lengths are often plausible */
+      for (size_t j = 0; j < len; j++) {
+        uint64_t x = mimi_test_prng_next(&prng);
+        buf[j] = (uint8_t)((x & 3) ? (x >> 8) % 4 : (x >> 8));
+      }
+      check_canonical(t, buf, len, &ok);
+    }
+  }
+  CHECK(ok > 0);
+  mimi_test_case();
+
+  /* single-byte corruptions of real messages */
+  json_t *all = mimi_vec_load("mls/messages.json");
+  ok = 0;
+  for (size_t c = 0; c < 3; c++) {
+    json_t *cs = json_array_get(all, c);
+    for (size_t k = 0; k < N_FIELDS; k++) {
+      mimi_bytes in = mimi_vec_hex(cs, k_fields[k].key);
+      for (int i = 0; i < 150 && in.len > 0; i++) {
+        size_t at = mimi_test_prng_next(&prng) % in.len;
+        uint8_t was = in.data[at];
+        in.data[at] = (uint8_t)mimi_test_prng_next(&prng);
+        check_canonical(k_fields[k].type(), in.data, in.len, &ok);
+        in.data[at] = was;
+      }
+      mimi_bytes_free(&in);
+    }
+  }
+  CHECK(ok > 0);
+  json_decref(all);
+  mimi_test_case();
+}
+
 int main(void) {
+  test_random_inputs();
   test_vectors();
   test_mutations();
   test_extensions_draft();
