@@ -114,6 +114,27 @@ static void vector_body(const vcase *v, uint8_t content_type, mls_content *out) 
   mimi_bytes_free(&raw);
 }
 
+/* The vector's raw content of one type, framed from leaf 1 and signed. */
+typedef struct {
+  mls_content body;
+  mls_framed_content fc;
+  mls_authenticated_content ac;
+} signed_content;
+
+static void sign_vector_content(vcase *v, uint8_t content_type, uint16_t wire_format,
+                                signed_content *out) {
+  vector_body(v, content_type, &out->body);
+  make_content(v, &out->body, &out->fc);
+  CHECK_OK(mls_authenticated_content_sign(&v->ep, wire_format, &out->fc, v->sig_priv.data,
+                                          v->sig_priv.len, &out->ac));
+}
+
+static void signed_content_free(signed_content *sc) {
+  mls_authenticated_content_free(&sc->ac);
+  mls_framed_content_free(&sc->fc);
+  mls_content_free(&sc->body);
+}
+
 static bool is_untouched(const mls_authenticated_content *ac) {
   const uint8_t *p = (const uint8_t *)ac;
   for (size_t i = 0; i < sizeof *ac; i++)
@@ -165,13 +186,9 @@ static void public_vector(vcase *v, const char *key, uint8_t content_type) {
 
 /* Application data is never sent as a PublicMessage (§6.2). */
 static void public_application_refused(vcase *v) {
-  mls_content body;
-  vector_body(v, MLS_CONTENT_APPLICATION, &body);
-  mls_framed_content fc;
-  make_content(v, &body, &fc);
-  mls_authenticated_content ac;
-  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, v->sig_priv.data,
-                                          v->sig_priv.len, &ac));
+  signed_content sc;
+  sign_vector_content(v, MLS_CONTENT_APPLICATION, MLS_WIRE_PUBLIC_MESSAGE, &sc);
+  const mls_authenticated_content ac = sc.ac;
   mls_public_message pm;
   CHECK_ERR(mls_public_message_protect(&v->ep, &ac, &pm), MIMI_ERR_BAD_CONTENT_TYPE);
   /* nor accepted: a hand-made one is refused before any MAC is checked */
@@ -184,9 +201,7 @@ static void public_application_refused(vcase *v) {
   CHECK_ERR(mls_public_message_unprotect(&v->ep, &view, &v->signer, &out),
             MIMI_ERR_BAD_CONTENT_TYPE);
   CHECK(is_untouched(&out));
-  mls_authenticated_content_free(&ac);
-  mls_framed_content_free(&fc);
-  mls_content_free(&body);
+  signed_content_free(&sc);
 }
 
 static void public_rejections(vcase *v) {
@@ -434,25 +449,18 @@ static void seal_raw(vcase *v, mls_secret_tree *st, uint8_t content_type, const 
 
 /* The plaintext of a signed application message: data, signature, padding. */
 static void application_plaintext(vcase *v, const char *padding_hex, mimi_bytes *pt) {
-  mls_content body;
-  vector_body(v, MLS_CONTENT_APPLICATION, &body);
-  mls_framed_content fc;
-  make_content(v, &body, &fc);
-  mls_authenticated_content ac;
-  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PRIVATE_MESSAGE, &fc,
-                                          v->sig_priv.data, v->sig_priv.len, &ac));
+  signed_content sc;
+  sign_vector_content(v, MLS_CONTENT_APPLICATION, MLS_WIRE_PRIVATE_MESSAGE, &sc);
   mimi_writer w;
   mimi_writer_init(&w);
-  mimi_write_opaque(&w, body.application_data.data, body.application_data.len);
-  mimi_write_opaque(&w, ac.signature.data, ac.signature.len);
+  mimi_write_opaque(&w, sc.body.application_data.data, sc.body.application_data.len);
+  mimi_write_opaque(&w, sc.ac.signature.data, sc.ac.signature.len);
   mimi_bytes pad;
   CHECK_OK(mimi_bytes_from_hex(&pad, padding_hex));
   mimi_write_raw(&w, pad.data, pad.len);
   CHECK_OK(mimi_writer_finish(&w, pt));
   mimi_bytes_free(&pad);
-  mls_authenticated_content_free(&ac);
-  mls_framed_content_free(&fc);
-  mls_content_free(&body);
+  signed_content_free(&sc);
 }
 
 /* Each rejection must leave *out and the receiver's tree as they were: the
@@ -579,13 +587,9 @@ static void private_rejections(vcase *v) {
   mimi_bytes_free(&good_pt);
 
   /* protect refuses non-members and commits without a confirmation tag */
-  mls_content body;
-  vector_body(v, MLS_CONTENT_COMMIT, &body);
-  mls_framed_content fc;
-  make_content(v, &body, &fc);
-  mls_authenticated_content ac;
-  CHECK_OK(mls_authenticated_content_sign(&v->ep, MLS_WIRE_PRIVATE_MESSAGE, &fc,
-                                          v->sig_priv.data, v->sig_priv.len, &ac));
+  signed_content sc;
+  sign_vector_content(v, MLS_CONTENT_COMMIT, MLS_WIRE_PRIVATE_MESSAGE, &sc);
+  mls_authenticated_content ac = sc.ac;
   mls_secret_tree *tx = new_tree(v);
   v->ep.secret_tree = tx;
   mimi_test_prng prng;
@@ -620,9 +624,8 @@ static void private_rejections(vcase *v) {
   CHECK_ERR(mls_public_message_protect(&v->ep, &ac, &out_pub), MIMI_ERR_INVALID_ARG);
   v->ep.secret_tree = NULL;
   mls_secret_tree_free(tx);
-  mls_authenticated_content_free(&ac);
-  mls_framed_content_free(&fc);
-  mls_content_free(&body);
+  sc.ac = ac;
+  signed_content_free(&sc);
   mls_message_free(&m);
 }
 
