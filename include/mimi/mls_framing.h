@@ -83,8 +83,10 @@ MIMI_MUST_CHECK mimi_err mls_public_message_protect(const mls_framing_epoch *ep,
                                                     mls_public_message *out);
 
 /* §6.2 Checks, in order: group (WRONG_GROUP), epoch (WRONG_EPOCH), content
- * type allowed for the sender type (BAD_CONTENT_TYPE), confirmation tag
- * present for commits, membership tag (BAD_MAC), signature (BAD_SIGNATURE). */
+ * type allowed for the sender type (BAD_CONTENT_TYPE), membership tag of a
+ * member's message (BAD_MAC; INVALID_ARG without ep->membership_key), the
+ * sender's key (signer's error) and signature (BAD_SIGNATURE). A commit's
+ * confirmation_tag is returned unchecked: it needs the new epoch's keys. */
 MIMI_MUST_CHECK mimi_err mls_public_message_unprotect(const mls_framing_epoch *ep,
                                                       const mls_public_message *in,
                                                       const mls_signer_lookup *signer,
