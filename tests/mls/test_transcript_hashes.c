@@ -1,73 +1,79 @@
-/* test_transcript_hashes.c — the §8.2 transcript hash updates against the
- * mlswg transcript-hashes.json vectors. The ConfirmedTranscriptHashInput is
- * the AuthenticatedContent without its final field, the confirmation_tag
- * (opaque<V> of Nh bytes for a commit), so the test splits that tail off
- * rather than parsing the whole message; the tag is also checked as the
- * MAC of the new confirmed hash (§6.1). */
+/* test_transcript_hashes.c — the mlswg transcript-hashes vectors: parse the
+ * commit's AuthenticatedContent, check its confirmation tag, and update the
+ * transcript hashes from it (RFC 9420 §6.1, §8.2); plus tampering. */
+#include <stdlib.h>
+
 #include "harness.h"
 #include "mimi/mls.h"
+#include "mimi/mls_framing.h"
 
-static void test_vectors(void) {
-  json_t *root = mimi_vec_load("mls/transcript-hashes.json");
-  size_t i;
-  json_t *c;
-  json_array_foreach(root, i, c) {
-    uint16_t suite = (uint16_t)mimi_vec_int(c, "cipher_suite");
-    const mimi_suite *s = mimi_suite_get(suite);
-    CHECK(s != NULL);
-    if (s == NULL) continue;
-    mimi_bytes ac = mimi_vec_hex(c, "authenticated_content"),
-               before = mimi_vec_hex(c, "interim_transcript_hash_before"),
-               confirmed_want = mimi_vec_hex(c, "confirmed_transcript_hash_after"),
-               interim_want = mimi_vec_hex(c, "interim_transcript_hash_after"),
-               key = mimi_vec_hex(c, "confirmation_key");
-    /* the tag's <V> header, as the encoder writes it */
-    mimi_writer w;
-    mimi_writer_init(&w);
-    mimi_write_varint(&w, (uint32_t)s->hash_len);
-    mimi_bytes hdr;
-    CHECK_OK(mimi_writer_finish(&w, &hdr));
-    size_t tail = hdr.len + s->hash_len;
-    CHECK(ac.len > tail);
-    const uint8_t *tag = ac.data + ac.len - s->hash_len;
-    CHECK_MEM(ac.data + ac.len - tail, hdr.len, hdr.data, hdr.len);
+static void one_case(json_t *c) {
+  uint16_t suite = (uint16_t)mimi_vec_int(c, "cipher_suite");
+  mimi_bytes key = mimi_vec_hex(c, "confirmation_key");
+  mimi_bytes raw = mimi_vec_hex(c, "authenticated_content");
+  mimi_bytes before = mimi_vec_hex(c, "interim_transcript_hash_before");
+  mimi_bytes want_c = mimi_vec_hex(c, "confirmed_transcript_hash_after");
+  mimi_bytes want_i = mimi_vec_hex(c, "interim_transcript_hash_after");
 
-    uint8_t confirmed[MIMI_MAX_HASH], interim[MIMI_MAX_HASH], mac[MIMI_MAX_HASH];
-    CHECK_OK(mls_confirmed_transcript_hash(suite, before.data, before.len, ac.data,
-                                           ac.len - tail, confirmed));
-    CHECK_MEM(confirmed, s->hash_len, confirmed_want.data, confirmed_want.len);
-    CHECK_OK(mls_interim_transcript_hash(suite, confirmed, s->hash_len, tag, s->hash_len,
-                                         interim));
-    CHECK_MEM(interim, s->hash_len, interim_want.data, interim_want.len);
-    CHECK_OK(mimi_hmac(s->kdf, key.data, key.len, confirmed, s->hash_len, mac));
-    CHECK_MEM(mac, s->hash_len, tag, s->hash_len);
+  mls_authenticated_content ac;
+  CHECK_OK(mls_authenticated_content_decode(raw.data, raw.len, &ac));
+  CHECK(ac.content.body.content_type == MLS_CONTENT_COMMIT);
+  mimi_bytes re;
+  CHECK_OK(mls_authenticated_content_encode(&ac, &re));
+  CHECK_BYTES(re, raw);
+  mimi_bytes_free(&re);
 
-    mimi_bytes *all[] = {&ac, &before, &confirmed_want, &interim_want, &key, &hdr};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) mimi_bytes_free(all[k]);
-    mimi_test_case();
+  CHECK_OK(mls_confirmation_tag_verify(suite, key.data, want_c.data, &ac.confirmation_tag));
+  uint8_t confirmed[MIMI_MAX_HASH], interim[MIMI_MAX_HASH];
+  CHECK_OK(mls_transcript_hashes_update(suite, before.data, before.len, &ac, confirmed, interim));
+  CHECK_MEM(confirmed, want_c.len, want_c.data, want_c.len);
+  CHECK_MEM(interim, want_i.len, want_i.data, want_i.len);
+
+  /* a flipped bit anywhere in the tag, or a tag for another hash, fails */
+  ac.confirmation_tag.data[ac.confirmation_tag.len - 1] ^= 1;
+  CHECK_ERR(mls_confirmation_tag_verify(suite, key.data, want_c.data, &ac.confirmation_tag),
+            MIMI_ERR_BAD_MAC);
+  ac.confirmation_tag.data[ac.confirmation_tag.len - 1] ^= 1;
+  CHECK_ERR(mls_confirmation_tag_verify(suite, key.data, before.data, &ac.confirmation_tag),
+            MIMI_ERR_BAD_MAC);
+  /* a changed signature changes the confirmed hash */
+  ac.signature.data[0] ^= 1;
+  CHECK_OK(mls_transcript_hashes_update(suite, before.data, before.len, &ac, confirmed, interim));
+  CHECK(memcmp(confirmed, want_c.data, want_c.len) != 0);
+  /* only commits have transcript updates; outputs untouched on error */
+  ac.signature.data[0] ^= 1;
+  uint8_t untouched[MIMI_MAX_HASH];
+  memcpy(untouched, confirmed, sizeof untouched);
+  mls_authenticated_content app;
+  memset(&app, 0, sizeof app);
+  app.content.body.content_type = MLS_CONTENT_APPLICATION;
+  CHECK_ERR(mls_transcript_hashes_update(suite, before.data, before.len, &app, confirmed, interim),
+            MIMI_ERR_BAD_CONTENT_TYPE);
+  CHECK(memcmp(confirmed, untouched, sizeof untouched) == 0);
+  CHECK_ERR(mls_transcript_hashes_update(suite, before.data, 3, &ac, confirmed, interim),
+            MIMI_ERR_BAD_LENGTH);
+  CHECK_ERR(mls_confirmation_tag_verify(0x7777, key.data, want_c.data, &ac.confirmation_tag),
+            MIMI_ERR_UNSUPPORTED_SUITE);
+
+  /* truncated AuthenticatedContent never parses */
+  for (size_t n = 0; n < raw.len; n++) {
+    mls_authenticated_content t;
+    if (mls_authenticated_content_decode(raw.data, n, &t) != MIMI_ERR_TRUNCATED) CHECK(0);
   }
-  json_decref(root);
-}
-
-static void test_errors(void) {
-  uint8_t in[64] = {0}, out[MIMI_MAX_HASH];
-  memset(out, 0x11, sizeof out);
-  CHECK_ERR(mls_confirmed_transcript_hash(0, NULL, 0, in, 4, out), MIMI_ERR_UNSUPPORTED_SUITE);
-  CHECK_ERR(mls_confirmed_transcript_hash(1, in, 31, in, 4, out), MIMI_ERR_BAD_LENGTH);
-  CHECK_ERR(mls_interim_transcript_hash(1, in, 0, in, 32, out), MIMI_ERR_BAD_LENGTH);
-  CHECK_ERR(mls_interim_transcript_hash(5, in, 32, in, 64, out), MIMI_ERR_BAD_LENGTH);
-  CHECK_ERR(mls_interim_transcript_hash(8, in, 32, in, 32, out), MIMI_ERR_UNSUPPORTED_SUITE);
-  for (size_t i = 0; i < sizeof out; i++) CHECK(out[i] == 0x11);
-  /* Epoch 0: the interim hash before the first commit is empty. */
-  CHECK_OK(mls_confirmed_transcript_hash(1, NULL, 0, in, 4, out));
-  uint8_t want[32];
-  CHECK_OK(mimi_hash(MIMI_KDF_HKDF_SHA256, in, 4, want));
-  CHECK_MEM(out, 32, want, 32);
+  mls_authenticated_content_free(&ac);
+  mimi_bytes_free(&key);
+  mimi_bytes_free(&raw);
+  mimi_bytes_free(&before);
+  mimi_bytes_free(&want_c);
+  mimi_bytes_free(&want_i);
   mimi_test_case();
 }
 
 int main(void) {
-  test_vectors();
-  test_errors();
+  json_t *all = mimi_vec_load("mls/transcript-hashes.json");
+  size_t i;
+  json_t *c;
+  json_array_foreach(all, i, c) one_case(c);
+  json_decref(all);
   return mimi_test_summary("transcript_hashes");
 }
