@@ -299,5 +299,7 @@ MIMI_MUST_CHECK mimi_err mls_secret_tree_return_key(mls_secret_tree *st, uint32_
 #endif
 /* Framing (§6) has its own file but is part of this layer's API. */
 #include "mimi/mls_framing.h"
+/* The ratchet tree and TreeKEM (§7) likewise. */
+#include "mimi/mls_tree.h"
 
 #endif /* MIMI_MLS_H */
