@@ -115,8 +115,7 @@ MIMI_MUST_CHECK mimi_err mls_rtree_verify_parent_hashes(const mls_rtree *t);
  *    (DUPLICATE_KEY);
  *  - every leaf per §7.3 (BAD_LEAF_NODE): credential type listed in its own
  *    capabilities and supported by every member, non-default extensions
- *    listed, the suite and MLS 1.0 listed, no default proposal/extension
- *    type listed, required_capabilities (if `required` is not NULL) met;
+ *    listed, required_capabilities (if `required` is not NULL) met;
  *  - tree hash equal to expected_tree_hash when that is not NULL
  *    (BAD_TREE_HASH);
  *  - leaf signatures, over LeafNodeTBS with group_id and the leaf index for

@@ -33,14 +33,14 @@ void tree_invalidate(mls_rtree *t, uint32_t node) {
   }
 }
 
-static void node_free(mls_node *n) {
+void tree_node_free(mls_node *n) {
   if (n == NULL) return;
   mls_node_free(n);
   free(n);
 }
 
 void tree_set_node(mls_rtree *t, uint32_t i, mls_node *n) {
-  node_free(t->nodes[i].node);
+  tree_node_free(t->nodes[i].node);
   t->nodes[i].node = n;
   tree_invalidate(t, i);
 }
@@ -102,7 +102,7 @@ void mls_rtree_free(mls_rtree *t) {
   if (t == NULL) return;
   if (t->nodes != NULL) {
     uint32_t w = tree_width(t);
-    for (uint32_t i = 0; i < w; i++) node_free(t->nodes[i].node);
+    for (uint32_t i = 0; i < w; i++) tree_node_free(t->nodes[i].node);
   }
   free(t->nodes);
   free(t->hash);
@@ -225,7 +225,7 @@ mimi_err mls_rtree_add(mls_rtree *t, const mls_leaf_node *leaf, uint32_t *leaf_i
   }
   if (err != MIMI_OK) {
     for (uint32_t i = 0; i < MLS_TREE_MAX_DEPTH; i++) free(lists[i]);
-    node_free(node);
+    tree_node_free(node);
     return err;
   }
   t->n_leaves = n_leaves;
@@ -259,7 +259,7 @@ mimi_err mls_rtree_remove(mls_rtree *t, uint32_t leaf) {
     uint32_t old_w = tree_width(t);
     t->n_leaves /= 2;
     for (uint32_t i = tree_width(t); i < old_w; i++) {
-      node_free(t->nodes[i].node);
+      tree_node_free(t->nodes[i].node);
       t->nodes[i].node = NULL;
       t->hash_ok[i] = 0;
     }

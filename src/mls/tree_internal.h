@@ -42,6 +42,8 @@ void tree_set_node(mls_rtree *t, uint32_t i, mls_node *n);
 /* The encryption key of a non-blank node. */
 const mimi_bytes *tree_node_key(const mls_node *n);
 
+/* Frees a heap node (NULL ok). */
+void tree_node_free(mls_node *n);
 /* A fresh heap node holding a copy of leaf. */
 MIMI_MUST_CHECK mimi_err tree_node_from_leaf(const mls_leaf_node *leaf, mls_node **out);
 /* Whether the subtree under node has any non-blank node (a non-empty
@@ -68,8 +70,8 @@ MIMI_MUST_CHECK mimi_err tree_parent_hash(const mimi_suite *s, const mimi_bytes 
                                           const uint8_t *sibling_hash, uint8_t *out);
 
 /* §7.3 checks of one leaf that need no signature: source as expected
- * (0 = any), credential type and extensions listed in its capabilities, the
- * suite and version listed, no default types listed, `required` met. */
+ * (0 = any), credential type and non-default extensions listed in its
+ * capabilities, `required` met. */
 MIMI_MUST_CHECK mimi_err tree_leaf_check(const mimi_suite *s, const mls_leaf_node *leaf,
                                          uint8_t expected_source,
                                          const mls_required_capabilities *required);

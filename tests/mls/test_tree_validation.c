@@ -151,12 +151,13 @@ static void unmerged_gap(mls_ratchet_tree *w) { set_unmerged(parent_of(w, 7), 0)
 static void credential_unsupported(mls_ratchet_tree *w) {
   leaf_of(w, 4)->capabilities.credentials_count = 0;
 }
-static void default_extension_listed(mls_ratchet_tree *w) {
-  mls_capabilities *c = &leaf_of(w, 4)->capabilities;
-  free(c->extensions);
-  c->extensions = malloc(sizeof(uint16_t));
-  c->extensions[0] = MLS_EXT_RATCHET_TREE;
-  c->extensions_count = 1;
+/* A non-default extension in the leaf that its capabilities do not list. */
+static void extension_unlisted(mls_ratchet_tree *w) {
+  mls_leaf_node *l = leaf_of(w, 4);
+  mls_extension *e = realloc(l->extensions, (l->extensions_count + 1) * sizeof *e);
+  l->extensions = e;
+  memset(&e[l->extensions_count], 0, sizeof *e);
+  e[l->extensions_count++].extension_type = 0x0a0a;
 }
 
 /* Damaged copies of the full 8-member tree of the vectors (case 2). */
@@ -176,7 +177,7 @@ static void test_bad_trees(json_t *v) {
   expect_invalid(c, unmerged_out_of_tree, MIMI_ERR_BAD_UNMERGED_LEAVES, WITHOUT_HASH);
   expect_invalid(c, unmerged_gap, MIMI_ERR_BAD_UNMERGED_LEAVES, WITHOUT_HASH);
   expect_invalid(c, credential_unsupported, MIMI_ERR_BAD_LEAF_NODE, WITHOUT_HASH);
-  expect_invalid(c, default_extension_listed, MIMI_ERR_BAD_LEAF_NODE, WITHOUT_HASH);
+  expect_invalid(c, extension_unlisted, MIMI_ERR_BAD_LEAF_NODE, WITHOUT_HASH);
 }
 
 /* Truncated and garbled encodings fail in the decoder with nothing out. */
