@@ -140,6 +140,18 @@ MIMI_MUST_CHECK mimi_err mls_rtree_merge_update_path(mls_rtree *t, uint32_t send
                                                      const uint8_t *group_id,
                                                      size_t group_id_len);
 
+/* §7.2 LeafNode signatures: SignWithLabel(., "LeafNodeTBS", LeafNodeTBS),
+ * where group_id and leaf_index enter the TBS for update and commit sources
+ * only. sign replaces leaf->signature; verify gives BAD_SIGNATURE for a
+ * wrong signature or an unusable signature key. */
+MIMI_MUST_CHECK mimi_err mls_leaf_node_sign(uint16_t suite, mls_leaf_node *leaf,
+                                            const uint8_t *sig_priv, size_t sig_priv_len,
+                                            const uint8_t *group_id, size_t group_id_len,
+                                            uint32_t leaf_index);
+MIMI_MUST_CHECK mimi_err mls_leaf_node_verify(uint16_t suite, const mls_leaf_node *leaf,
+                                              const uint8_t *group_id, size_t group_id_len,
+                                              uint32_t leaf_index);
+
 /* ------------------------------------------------------------------------ */
 /* TreeKEM private state (§7.4-§7.6). */
 

@@ -98,6 +98,21 @@ mimi_err tree_leaf_sign(const mimi_suite *s, mls_leaf_node *leaf, const uint8_t 
   return MIMI_OK;
 }
 
+mimi_err mls_leaf_node_sign(uint16_t suite, mls_leaf_node *leaf, const uint8_t *sig_priv,
+                            size_t sig_priv_len, const uint8_t *group_id, size_t group_id_len,
+                            uint32_t leaf_index) {
+  const mimi_suite *s;
+  MIMI_TRY(mls_suite_lookup(suite, &s));
+  return tree_leaf_sign(s, leaf, sig_priv, sig_priv_len, group_id, group_id_len, leaf_index);
+}
+
+mimi_err mls_leaf_node_verify(uint16_t suite, const mls_leaf_node *leaf, const uint8_t *group_id,
+                              size_t group_id_len, uint32_t leaf_index) {
+  const mimi_suite *s;
+  MIMI_TRY(mls_suite_lookup(suite, &s));
+  return tree_leaf_verify(s, leaf, group_id, group_id_len, leaf_index);
+}
+
 /* §12.4.3.1: each unmerged leaf is a non-blank leaf under the node, listed
  * once, and listed at every non-blank node between the two. */
 static mimi_err check_unmerged(const mls_rtree *t) {

@@ -1,0 +1,424 @@
+/* test_treekem_rules.c — TreeKEM and UpdatePath processing on a group built
+ * here from scratch (create, add three members, commit): first that every
+ * member agrees, then every rejection rule of §7.5 / §12.4.2 with its exact
+ * error code, each leaving the tree (bytes and hash) and the private state
+ * unchanged. Expected success values come from the treekem.json vectors in
+ * test_treekem.c; here we check agreement and the rules. */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "mimi/mls.h"
+
+#define SUITE 1
+#define NH 32
+#define N 4
+
+typedef struct {
+  mimi_bytes kem_priv, sig_priv;
+  mls_leaf_node leaf;
+} member;
+
+static member m[N];
+static mls_rtree *tree;
+static mls_treekem_private *priv[N];
+static mls_group_context ctx;
+static const uint8_t group_id[] = "treekem-rules";
+
+static void make_member(member *x, uint8_t tag) {
+  const mimi_suite *s = mimi_suite_get(SUITE);
+  memset(x, 0, sizeof *x);
+  mimi_bytes sig_pub;
+  CHECK_OK(mimi_kem_generate_key_pair(s->kem, mimi_rng_system(), &x->kem_priv,
+                                      &x->leaf.encryption_key));
+  CHECK_OK(mimi_sig_generate(s->sig, mimi_rng_system(), &x->sig_priv, &sig_pub));
+  x->leaf.signature_key = sig_pub;
+  x->leaf.credential.credential_type = MLS_CREDENTIAL_BASIC;
+  CHECK_OK(mimi_bytes_copy(&x->leaf.credential.identity, &tag, 1));
+  static const uint16_t one[] = {1};
+  mls_capabilities *c = &x->leaf.capabilities;
+  c->versions = malloc(sizeof(uint16_t));
+  c->cipher_suites = malloc(sizeof(uint16_t));
+  c->credentials = malloc(sizeof(uint16_t));
+  memcpy(c->versions, one, 2);
+  memcpy(c->cipher_suites, one, 2);
+  memcpy(c->credentials, one, 2);
+  c->versions_count = c->cipher_suites_count = c->credentials_count = 1;
+  x->leaf.source.leaf_node_source = MLS_LEAF_SOURCE_KEY_PACKAGE;
+  x->leaf.source.lifetime.not_after = UINT64_MAX;
+  CHECK_OK(mls_leaf_node_sign(SUITE, &x->leaf, x->sig_priv.data, x->sig_priv.len, NULL, 0, 0));
+}
+
+static void setup(void) {
+  for (uint8_t i = 0; i < N; i++) make_member(&m[i], i);
+  CHECK_OK(mls_rtree_new(&tree, SUITE, &m[0].leaf));
+  for (uint32_t i = 1; i < N; i++) {
+    uint32_t idx = 99;
+    CHECK_OK(mls_rtree_add(tree, &m[i].leaf, &idx));
+    CHECK(idx == i);
+  }
+  CHECK(mls_rtree_leaf_count(tree) == N);
+  for (uint32_t i = 0; i < N; i++)
+    CHECK_OK(mls_treekem_private_new(&priv[i], SUITE, i, m[i].kem_priv.data, m[i].kem_priv.len));
+  memset(&ctx, 0, sizeof ctx);
+  ctx.version = MLS_VERSION_MLS10;
+  ctx.cipher_suite = SUITE;
+  CHECK_OK(mimi_bytes_copy(&ctx.group_id, group_id, sizeof group_id - 1));
+  ctx.epoch = 1;
+  CHECK_OK(mimi_bytes_alloc(&ctx.confirmed_transcript_hash, NH));
+  CHECK_OK(mls_rtree_validate(tree, group_id, sizeof group_id - 1, NULL, NULL));
+}
+
+static void teardown(void) {
+  mls_rtree_free(tree);
+  mls_group_context_free(&ctx);
+  for (int i = 0; i < N; i++) {
+    mls_treekem_private_free(priv[i]);
+    mimi_bytes_free(&m[i].kem_priv);
+    mimi_bytes_free(&m[i].sig_priv);
+    mls_leaf_node_free(&m[i].leaf);
+  }
+}
+
+/* A commit from `sender`, processed by everyone: all reach one secret. */
+static void commit_all(uint32_t sender) {
+  mls_update_path path;
+  mls_treekem_private *np = NULL;
+  uint8_t cs[NH], got[NH];
+  mls_rtree *before = NULL;
+  CHECK_OK(mls_rtree_clone(&before, tree));
+  CHECK_OK(mls_treekem_encap(tree, sender, NULL, m[sender].sig_priv.data, m[sender].sig_priv.len,
+                             &ctx, NULL, 0, mimi_rng_system(), &path, &np, cs));
+  if (np == NULL) {
+    mls_rtree_free(before);
+    return;
+  }
+  mls_treekem_private_free(priv[sender]);
+  priv[sender] = np;
+  CHECK_OK(mls_rtree_validate(tree, group_id, sizeof group_id - 1, NULL, NULL));
+  mimi_bytes want, enc;
+  CHECK_OK(mls_rtree_encode(tree, &want));
+  for (uint32_t i = 0; i < N; i++) {
+    if (i == sender) continue;
+    mls_rtree *t = NULL;
+    CHECK_OK(mls_rtree_clone(&t, before));
+    CHECK_OK(mls_treekem_decap(t, priv[i], sender, &path, &ctx, NULL, 0, got));
+    CHECK_MEM(got, NH, cs, NH);
+    CHECK_OK(mls_treekem_private_check(priv[i], t));
+    CHECK_OK(mls_rtree_encode(t, &enc));
+    CHECK_BYTES(enc, want);
+    mimi_bytes_free(&enc);
+    mls_rtree_free(t);
+  }
+  mimi_bytes_free(&want);
+  mls_update_path_free(&path);
+  mls_rtree_free(before);
+}
+
+/* ---- one rejected UpdatePath: tree and private state stay as they were */
+
+typedef struct {
+  mimi_bytes tree_enc;
+  uint8_t root[NH];
+} snapshot;
+
+static void snap(snapshot *s, const mls_rtree *t) {
+  CHECK_OK(mls_rtree_encode(t, &s->tree_enc));
+  CHECK_OK(mls_rtree_root_hash(t, s->root));
+}
+
+static void same(snapshot *s, const mls_rtree *t) {
+  mimi_bytes enc;
+  uint8_t root[NH];
+  CHECK_OK(mls_rtree_encode(t, &enc));
+  CHECK_BYTES(enc, s->tree_enc);
+  CHECK_OK(mls_rtree_root_hash(t, root));
+  CHECK_MEM(root, NH, s->root, NH);
+  mimi_bytes_free(&enc);
+  mimi_bytes_free(&s->tree_enc);
+}
+
+static void expect_decap(uint32_t receiver, mls_treekem_private *p, uint32_t sender,
+                         const mls_update_path *path, const uint32_t *ex, size_t n_ex,
+                         mimi_err want) {
+  snapshot s;
+  snap(&s, tree);
+  uint8_t secret_before[NH], secret_after[NH], cs[NH];
+  bool had = mls_treekem_private_path_secret(p, 3, secret_before) == MIMI_OK;
+  memset(cs, 0xee, NH);
+  CHECK_ERR(mls_treekem_decap(tree, p, sender, path, &ctx, ex, n_ex, cs), want);
+  if (want == MIMI_OK) return; /* callers pass OK only on copies */
+  same(&s, tree);
+  for (int i = 0; i < NH; i++) CHECK(cs[i] == 0xee);
+  CHECK(mls_treekem_private_leaf(p) == receiver);
+  if (had) {
+    CHECK_OK(mls_treekem_private_path_secret(p, 3, secret_after));
+    CHECK_MEM(secret_after, NH, secret_before, NH);
+  }
+  CHECK_OK(mls_treekem_private_check(p, tree));
+}
+
+static void expect_merge(uint32_t sender, const mls_update_path *path, mimi_err want) {
+  snapshot s;
+  snap(&s, tree);
+  CHECK_ERR(mls_rtree_merge_update_path(tree, sender, path, group_id, sizeof group_id - 1), want);
+  same(&s, tree);
+}
+
+/* A fresh UpdatePath from `sender` against the current tree (not merged). */
+static void fresh_path(uint32_t sender, const uint32_t *ex, size_t n_ex, mls_update_path *path,
+                       uint8_t *cs) {
+  mls_rtree *t = NULL;
+  mls_treekem_private *np = NULL;
+  CHECK_OK(mls_rtree_clone(&t, tree));
+  CHECK_OK(mls_treekem_encap(t, sender, NULL, m[sender].sig_priv.data, m[sender].sig_priv.len,
+                             &ctx, ex, n_ex, mimi_rng_system(), path, &np, cs));
+  mls_treekem_private_free(np);
+  mls_rtree_free(t);
+}
+
+/* The encoded provisional GroupContext of `path` merged from sender. */
+static void provisional(uint32_t sender, const mls_update_path *path, mimi_bytes *out) {
+  mls_rtree *t = NULL;
+  uint8_t root[NH];
+  CHECK_OK(mls_rtree_clone(&t, tree));
+  CHECK_OK(mls_rtree_merge_update_path(t, sender, path, group_id, sizeof group_id - 1));
+  CHECK_OK(mls_rtree_root_hash(t, root));
+  mls_group_context c = ctx;
+  c.tree_hash = (mimi_bytes){root, NH};
+  CHECK_OK(mls_group_context_encode(&c, out));
+  mls_rtree_free(t);
+}
+
+static void reseal(uint32_t sender, mls_update_path *path, size_t node, const uint8_t *secret,
+                   size_t len, const mimi_bytes *to) {
+  mimi_bytes gc;
+  provisional(sender, path, &gc);
+  mls_hpke_ciphertext *ct = &path->nodes[node].encrypted_path_secret[0];
+  mimi_bytes_free(&ct->kem_output);
+  mimi_bytes_free(&ct->ciphertext);
+  CHECK_OK(mls_encrypt_with_label(SUITE, to->data, to->len, (const uint8_t *)"UpdatePathNode", 14,
+                                  gc.data, gc.len, secret, len, mimi_rng_system(),
+                                  &ct->kem_output, &ct->ciphertext));
+  mimi_bytes_free(&gc);
+}
+
+/* After commits from 0 and 3 the tree is full: nodes 1, 3, 5 all set. A
+ * path from leaf 2 has fdp [5, 3]; leaf 3 decrypts at node 5 with its leaf
+ * key, leaves 0 and 1 at node 3 with node 1's key. */
+static void test_rejections(void) {
+  mls_update_path good, bad;
+  uint8_t cs[NH], got[NH];
+  fresh_path(2, NULL, 0, &good, cs);
+  CHECK(good.nodes_count == 2);
+
+  /* A node key that is not what the signed parent hash committed to. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  bad.nodes[1].encryption_key.data[5] ^= 1;
+  expect_merge(2, &bad, MIMI_ERR_BAD_PARENT_HASH);
+  expect_decap(0, priv[0], 2, &bad, NULL, 0, MIMI_ERR_BAD_PARENT_HASH);
+  mls_update_path_free(&bad);
+
+  /* A forged leaf. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  bad.leaf_node.signature.data[0] ^= 1;
+  expect_decap(3, priv[3], 2, &bad, NULL, 0, MIMI_ERR_BAD_SIGNATURE);
+  mls_update_path_free(&bad);
+
+  /* Too few nodes for the filtered direct path. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mls_update_path_node_free(&bad.nodes[1]);
+  bad.nodes_count = 1;
+  expect_merge(2, &bad, MIMI_ERR_BAD_UPDATE_PATH);
+  mls_update_path_free(&bad);
+
+  /* A ciphertext missing for node 5's copath resolution {leaf 3}: the
+   * public merge does not look at ciphertexts, the receiver does. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mls_hpke_ciphertext_free(&bad.nodes[0].encrypted_path_secret[0]);
+  bad.nodes[0].encrypted_path_secret_count = 0;
+  expect_decap(3, priv[3], 2, &bad, NULL, 0, MIMI_ERR_BAD_UPDATE_PATH);
+  mls_update_path_free(&bad);
+
+  /* The leaf key already in the tree (leaf 1's). */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mimi_bytes_free(&bad.leaf_node.encryption_key);
+  CHECK_OK(mimi_bytes_dup(&bad.leaf_node.encryption_key, &mls_rtree_leaf(tree, 1)->encryption_key));
+  expect_merge(2, &bad, MIMI_ERR_DUPLICATE_KEY);
+  mls_update_path_free(&bad);
+
+  /* The sender's own current leaf key (§12.4.2: must change). */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mimi_bytes_free(&bad.leaf_node.encryption_key);
+  CHECK_OK(mimi_bytes_dup(&bad.leaf_node.encryption_key, &mls_rtree_leaf(tree, 2)->encryption_key));
+  expect_merge(2, &bad, MIMI_ERR_DUPLICATE_KEY);
+  mls_update_path_free(&bad);
+
+  /* A node key equal to an existing parent's. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mimi_bytes_free(&bad.nodes[0].encryption_key);
+  CHECK_OK(mimi_bytes_dup(&bad.nodes[0].encryption_key,
+                          &mls_rtree_node(tree, 1)->parent_node.encryption_key));
+  expect_merge(2, &bad, MIMI_ERR_DUPLICATE_KEY);
+  mls_update_path_free(&bad);
+
+  /* Another member's signature key. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mimi_bytes_free(&bad.leaf_node.signature_key);
+  CHECK_OK(mimi_bytes_dup(&bad.leaf_node.signature_key, &m[0].leaf.signature_key));
+  expect_merge(2, &bad, MIMI_ERR_DUPLICATE_KEY);
+  mls_update_path_free(&bad);
+
+  /* Not a commit leaf. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mls_leaf_node_source_free(&bad.leaf_node.source);
+  bad.leaf_node.source.leaf_node_source = MLS_LEAF_SOURCE_UPDATE;
+  expect_merge(2, &bad, MIMI_ERR_BAD_LEAF_NODE);
+  mls_update_path_free(&bad);
+
+  /* Garbled ciphertext to leaf 3. */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  bad.nodes[0].encrypted_path_secret[0].ciphertext.data[0] ^= 1;
+  expect_decap(3, priv[3], 2, &bad, NULL, 0, MIMI_ERR_AEAD_OPEN);
+  mls_update_path_free(&bad);
+
+  /* A well-formed ciphertext of the wrong path secret: the keys derived
+   * from it are not the path's (§7.5 step 6); and one of the wrong size. */
+  uint8_t wrong[NH];
+  memset(wrong, 0x42, NH);
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  reseal(2, &bad, 0, wrong, NH, &mls_rtree_leaf(tree, 3)->encryption_key);
+  expect_decap(3, priv[3], 2, &bad, NULL, 0, MIMI_ERR_BAD_UPDATE_PATH);
+  reseal(2, &bad, 0, wrong, NH / 2, &mls_rtree_leaf(tree, 3)->encryption_key);
+  expect_decap(3, priv[3], 2, &bad, NULL, 0, MIMI_ERR_BAD_UPDATE_PATH);
+  mls_update_path_free(&bad);
+
+  /* Leaf 1 without node 1's key has nothing to decrypt with. */
+  mls_treekem_private *bare = NULL;
+  CHECK_OK(mls_treekem_private_new(&bare, SUITE, 1, m[1].kem_priv.data, m[1].kem_priv.len));
+  expect_decap(1, bare, 2, &good, NULL, 0, MIMI_ERR_NOT_FOUND);
+  mls_treekem_private_free(bare);
+
+  /* Senders that cannot be. */
+  expect_decap(2, priv[2], 2, &good, NULL, 0, MIMI_ERR_INVALID_ARG);
+  expect_decap(0, priv[0], 9, &good, NULL, 0, MIMI_ERR_INVALID_ARG);
+  expect_merge(4, &good, MIMI_ERR_INVALID_ARG);
+  mls_rtree *t = NULL;
+  CHECK_OK(mls_rtree_clone(&t, tree));
+  CHECK_OK(mls_rtree_remove(t, 2));
+  CHECK_ERR(mls_rtree_merge_update_path(t, 2, &good, group_id, sizeof group_id - 1),
+            MIMI_ERR_NOT_FOUND);
+  mls_treekem_private *np = (mls_treekem_private *)&bad; /* sentinel */
+  CHECK_ERR(mls_treekem_encap(t, 2, NULL, m[2].sig_priv.data, m[2].sig_priv.len, &ctx, NULL, 0,
+                              mimi_rng_system(), &bad, &np, cs),
+            MIMI_ERR_NOT_FOUND);
+  CHECK(np == (mls_treekem_private *)&bad);
+  mls_rtree_free(t);
+
+  /* The sender itself cannot be decrypted for; valid paths still work on
+   * copies after all the failures above. */
+  for (uint32_t r = 0; r < N; r++) {
+    if (r == 2) continue;
+    mls_treekem_private *p = NULL;
+    CHECK_OK(mls_rtree_clone(&t, tree));
+    CHECK_OK(mls_treekem_private_clone(&p, priv[r]));
+    CHECK_OK(mls_treekem_decap(t, p, 2, &good, &ctx, NULL, 0, got));
+    CHECK_MEM(got, NH, cs, NH);
+    mls_treekem_private_free(p);
+    mls_rtree_free(t);
+  }
+  mls_update_path_free(&good);
+}
+
+/* §7.6: new members of the same Commit get no ciphertext; they cannot
+ * process the path, others must exclude them the same way. */
+static void test_excluded(void) {
+  const uint32_t ex[] = {3};
+  mls_update_path path;
+  uint8_t cs[NH], got[NH];
+  fresh_path(2, ex, 1, &path, cs);
+  CHECK(path.nodes_count == 2 && path.nodes[0].encrypted_path_secret_count == 0 &&
+        path.nodes[1].encrypted_path_secret_count == 1);
+  expect_decap(3, priv[3], 2, &path, ex, 1, MIMI_ERR_INVALID_ARG);
+  expect_decap(3, priv[3], 2, &path, NULL, 0, MIMI_ERR_BAD_UPDATE_PATH);
+  for (uint32_t r = 0; r < 2; r++) {
+    mls_rtree *t = NULL;
+    mls_treekem_private *p = NULL;
+    CHECK_OK(mls_rtree_clone(&t, tree));
+    CHECK_OK(mls_treekem_private_clone(&p, priv[r]));
+    CHECK_OK(mls_treekem_decap(t, p, 2, &path, &ctx, ex, 1, got));
+    CHECK_MEM(got, NH, cs, NH);
+    mls_treekem_private_free(p);
+    mls_rtree_free(t);
+  }
+  mls_update_path_free(&path);
+}
+
+/* Encap failing half way (the RNG runs dry) changes nothing. */
+static void test_encap_failures(void) {
+  static uint8_t bytes[96];
+  memset(bytes, 7, sizeof bytes);
+  /* 32: leaf key; 64: + path secret; 96: + the first HPKE seal. */
+  for (size_t n = 16; n <= 96; n += 16) {
+    mimi_test_rng_state st;
+    mimi_rng rng = mimi_test_rng_fixed(&st, bytes, n);
+    snapshot s;
+    snap(&s, tree);
+    mls_update_path path;
+    mls_treekem_private *np = NULL;
+    uint8_t cs[NH];
+    memset(&path, 0xab, sizeof path);
+    CHECK_ERR(mls_treekem_encap(tree, 2, NULL, m[2].sig_priv.data, m[2].sig_priv.len, &ctx, NULL,
+                                0, &rng, &path, &np, cs),
+              MIMI_ERR_RNG);
+    CHECK(np == NULL);
+    same(&s, tree);
+  }
+  mls_treekem_private *np = NULL;
+  mls_update_path path;
+  uint8_t cs[NH];
+  CHECK_ERR(mls_treekem_encap(tree, 4, NULL, m[2].sig_priv.data, m[2].sig_priv.len, &ctx, NULL, 0,
+                              mimi_rng_system(), &path, &np, cs),
+            MIMI_ERR_INVALID_ARG);
+}
+
+static void test_private_rules(void) {
+  mls_treekem_private *p = NULL;
+  uint8_t secret[NH], out[NH];
+  memset(secret, 1, NH);
+  CHECK_ERR(mls_treekem_private_new(&p, 99, 0, m[0].kem_priv.data, m[0].kem_priv.len),
+            MIMI_ERR_UNSUPPORTED_SUITE);
+  CHECK(p == NULL);
+  /* Leaf 1 never committed, so its key package key is still current. */
+  CHECK_OK(mls_treekem_private_new(&p, SUITE, 1, m[1].kem_priv.data, m[1].kem_priv.len));
+  if (p == NULL) return;
+  CHECK_OK(mls_treekem_private_check(p, tree));
+  CHECK_ERR(mls_treekem_private_set_path_secret(p, 2, secret, NH), MIMI_ERR_INVALID_ARG);
+  CHECK_ERR(mls_treekem_private_set_path_secret(p, 5, secret, NH), MIMI_ERR_INVALID_ARG);
+  CHECK_ERR(mls_treekem_private_set_path_secret(p, 1, secret, NH - 1), MIMI_ERR_BAD_LENGTH);
+  CHECK_ERR(mls_treekem_private_path_secret(p, 1, out), MIMI_ERR_NOT_FOUND);
+  CHECK_ERR(mls_treekem_private_path_secret(p, 0, out), MIMI_ERR_NOT_FOUND);
+  CHECK_OK(mls_treekem_private_set_path_secret(p, 1, secret, NH));
+  CHECK_OK(mls_treekem_private_path_secret(p, 1, out));
+  CHECK_MEM(out, NH, secret, NH);
+  /* A key the tree does not have at node 1. */
+  CHECK_ERR(mls_treekem_private_check(p, tree), MIMI_ERR_BAD_KEY);
+  mls_treekem_private_free(p);
+}
+
+int main(void) {
+  setup();
+  commit_all(0);
+  commit_all(3);
+  for (uint32_t x = 1; x < 6; x += 2) CHECK(mls_rtree_node(tree, x) != NULL);
+  mimi_test_case();
+  test_rejections();
+  mimi_test_case();
+  test_excluded();
+  mimi_test_case();
+  test_encap_failures();
+  mimi_test_case();
+  test_private_rules();
+  mimi_test_case();
+  teardown();
+  return mimi_test_summary("test_treekem_rules");
+}
