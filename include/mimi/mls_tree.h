@@ -69,7 +69,10 @@ const mls_node *mls_rtree_node(const mls_rtree *t, uint32_t node);
 /* The leaf node of a leaf index, NULL if blank or outside the tree. */
 const mls_leaf_node *mls_rtree_leaf(const mls_rtree *t, uint32_t leaf);
 
-/* §7.7, §12.1.1: puts `leaf` (copied) into the leftmost blank leaf, doubling
+/* Add, remove and update apply an already validated proposal: they do not
+ * check the leaf node (§7.3 is the proposal layer's job before calling).
+ *
+ * §7.7, §12.1.1: puts `leaf` (copied) into the leftmost blank leaf, doubling
  * the tree if there is none, and lists it as unmerged at every non-blank
  * parent above it. */
 MIMI_MUST_CHECK mimi_err mls_rtree_add(mls_rtree *t, const mls_leaf_node *leaf,
@@ -130,7 +133,8 @@ MIMI_MUST_CHECK mimi_err mls_rtree_validate(const mls_rtree *t, const uint8_t *g
 
 /* §7.5, §12.4.2, public half of processing a Commit's UpdatePath (what the
  * hub does; members use mls_treekem_decap): checks the new leaf (source
- * commit, signature with group_id, §7.3 capabilities, encryption key not
+ * commit, signature with group_id, §7.3 capabilities and credential types
+ * against the other members, encryption key not
  * the sender's current one), that no key in the path already appears in
  * the tree and the new signature key is no other member's, the node count
  * against the sender's filtered direct path, and the leaf's parent_hash;

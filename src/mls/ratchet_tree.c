@@ -296,6 +296,11 @@ static void resolve(const mls_rtree *t, uint32_t node, const uint32_t *excluded,
     if (n->node_type != MLS_NODE_PARENT) return;
     for (size_t i = 0; i < n->parent_node.unmerged_leaves_count; i++) {
       uint32_t l = n->parent_node.unmerged_leaves[i];
+      /* Entries naming no member under this node only occur in trees that
+       * mls_rtree_validate rejects; they are left out so a resolution only
+       * ever lists non-blank nodes of the tree. */
+      if (l >= t->n_leaves || !tree_in_subtree(2 * l, node) || t->nodes[2 * l].node == NULL)
+        continue;
       if (out != NULL && tree_list_has(excluded, n_excluded, l)) continue;
       if (out != NULL) out[*count] = 2 * l;
       (*count)++;

@@ -75,6 +75,11 @@ MIMI_MUST_CHECK mimi_err tree_parent_hash(const mimi_suite *s, const mimi_bytes 
 MIMI_MUST_CHECK mimi_err tree_leaf_check(const mimi_suite *s, const mls_leaf_node *leaf,
                                          uint8_t expected_source,
                                          const mls_required_capabilities *required);
+/* §7.3: the leaf's credential type is supported by every other member
+ * (leaf `skip` is the one being replaced, or the leaf itself) and the leaf
+ * supports every other member's credential type. */
+MIMI_MUST_CHECK mimi_err tree_leaf_fits_group(const mls_rtree *t, const mls_leaf_node *leaf,
+                                              uint32_t skip);
 /* The leaf's signature over LeafNodeTBS (group_id and leaf_index are used
  * for update/commit sources only). */
 MIMI_MUST_CHECK mimi_err tree_leaf_verify(const mimi_suite *s, const mls_leaf_node *leaf,

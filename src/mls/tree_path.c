@@ -136,6 +136,7 @@ mimi_err tree_path_prepare_received(tree_path *p, const mls_rtree *t, uint32_t s
   if (path->nodes_count != p->fdp.count) return MIMI_ERR_BAD_UPDATE_PATH;
   const mls_leaf_node *leaf = &path->leaf_node;
   MIMI_TRY(tree_leaf_check(t->suite, leaf, MLS_LEAF_SOURCE_COMMIT, NULL));
+  MIMI_TRY(tree_leaf_fits_group(t, leaf, sender));
   MIMI_TRY(check_path_keys(t, sender, path));
   MIMI_TRY(tree_leaf_verify(t->suite, leaf, group_id, group_id_len, sender));
   const mimi_bytes *keys[MLS_TREE_MAX_DEPTH];

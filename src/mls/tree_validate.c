@@ -169,19 +169,25 @@ static mimi_err check_keys(const mls_rtree *t) {
   return err;
 }
 
-/* §7.3: every member's credential type is supported by every member. */
+mimi_err tree_leaf_fits_group(const mls_rtree *t, const mls_leaf_node *leaf, uint32_t skip) {
+  const mls_capabilities *c = &leaf->capabilities;
+  for (uint32_t m = 0; m < t->n_leaves; m++) {
+    const mls_leaf_node *b = tree_leaf_at(t, 2 * m);
+    if (m == skip || b == NULL) continue;
+    if (!u16_listed(b->capabilities.credentials, b->capabilities.credentials_count,
+                    leaf->credential.credential_type) ||
+        !u16_listed(c->credentials, c->credentials_count, b->credential.credential_type))
+      return MIMI_ERR_BAD_LEAF_NODE;
+  }
+  return MIMI_OK;
+}
+
 static mimi_err check_leaves(const mls_rtree *t, const mls_required_capabilities *required) {
   for (uint32_t l = 0; l < t->n_leaves; l++) {
     const mls_leaf_node *a = tree_leaf_at(t, 2 * l);
     if (a == NULL) continue;
     MIMI_TRY(tree_leaf_check(t->suite, a, 0, required));
-    for (uint32_t m = 0; m < t->n_leaves; m++) {
-      const mls_leaf_node *b = tree_leaf_at(t, 2 * m);
-      if (b != NULL && !u16_listed(b->capabilities.credentials,
-                                   b->capabilities.credentials_count,
-                                   a->credential.credential_type))
-        return MIMI_ERR_BAD_LEAF_NODE;
-    }
+    MIMI_TRY(tree_leaf_fits_group(t, a, l));
   }
   return MIMI_OK;
 }

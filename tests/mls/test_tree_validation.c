@@ -160,6 +160,35 @@ static void extension_unlisted(mls_ratchet_tree *w) {
   e[l->extensions_count++].extension_type = 0x0a0a;
 }
 
+/* Unmerged entries naming no member below never reach a resolution, so
+ * code walking resolutions of an unvalidated tree stays inside it. */
+static void test_unmerged_outside(json_t *v) {
+  json_t *c = json_array_get(v, 2);
+  mimi_bytes tree = mimi_vec_hex(c, "tree");
+  mls_ratchet_tree wire;
+  CHECK_OK(mls_ratchet_tree_decode(tree.data, tree.len, &wire));
+  mls_parent_node *root = &wire.nodes[7].node->parent_node;
+  free(root->unmerged_leaves);
+  root->unmerged_leaves = malloc(3 * sizeof(uint32_t));
+  root->unmerged_leaves[0] = 8;
+  root->unmerged_leaves[1] = 0x80000001u; /* 2 * l wraps to node 2 */
+  root->unmerged_leaves[2] = 5;
+  root->unmerged_leaves_count = 3;
+  mls_rtree *t = NULL;
+  CHECK_OK(mls_rtree_from_wire(&t, 1, &wire));
+  if (t != NULL) {
+    mls_node_list res;
+    CHECK_OK(mls_rtree_resolution(t, 7, NULL, 0, &res));
+    CHECK(res.count == 2 && res.nodes[0] == 7 && res.nodes[1] == 10);
+    mls_node_list_free(&res);
+    CHECK_ERR(mls_rtree_verify_parent_hashes(t), MIMI_ERR_BAD_PARENT_HASH);
+    CHECK_ERR(mls_rtree_validate(t, NULL, 0, NULL, NULL), MIMI_ERR_BAD_UNMERGED_LEAVES);
+    mls_rtree_free(t);
+  }
+  mls_ratchet_tree_free(&wire);
+  mimi_bytes_free(&tree);
+}
+
 /* Damaged copies of the full 8-member tree of the vectors (case 2). */
 static void test_bad_trees(json_t *v) {
   json_t *c = json_array_get(v, 2);
@@ -304,6 +333,7 @@ int main(void) {
   test_bad_encodings(v);
   test_failed_ops(v);
   test_extend_truncate(v);
+  test_unmerged_outside(v);
   json_decref(v);
   test_bad_structure();
   return mimi_test_summary("test_tree_validation");

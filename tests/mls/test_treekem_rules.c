@@ -275,6 +275,18 @@ static void test_rejections(void) {
   expect_merge(2, &bad, MIMI_ERR_BAD_LEAF_NODE);
   mls_update_path_free(&bad);
 
+  /* A credential type (x509, listed by the leaf itself) the other members
+   * do not support (§7.3). */
+  CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
+  mls_credential_free(&bad.leaf_node.credential);
+  bad.leaf_node.credential.credential_type = MLS_CREDENTIAL_X509;
+  mls_capabilities *caps = &bad.leaf_node.capabilities;
+  caps->credentials = realloc(caps->credentials, 2 * sizeof(uint16_t));
+  caps->credentials[1] = MLS_CREDENTIAL_X509;
+  caps->credentials_count = 2;
+  expect_merge(2, &bad, MIMI_ERR_BAD_LEAF_NODE);
+  mls_update_path_free(&bad);
+
   /* Garbled ciphertext to leaf 3. */
   CHECK_OK(mimi_clone(mls_update_path_type(), &bad, &good));
   bad.nodes[0].encrypted_path_secret[0].ciphertext.data[0] ^= 1;
