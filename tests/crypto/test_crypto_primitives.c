@@ -352,6 +352,38 @@ static void test_kem_keys(void) {
   CHECK(sk.data == NULL && pk.data == NULL);
 }
 
+/* Private scalars must lie in [1, n-1]; n from SEC 2 §2.4.2, §2.5.1, §2.6.1.
+ * (n-1)*G = -G shares G's x coordinate, which ties n to the real curve. */
+static void test_scalar_range(void) {
+  static const char *orders[] = {
+      "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+      "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196a"
+      "ccc52973",
+      "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc"
+      "0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+  };
+  static const uint16_t kems[] = {MIMI_KEM_P256_SHA256, MIMI_KEM_P384_SHA384,
+                                  MIMI_KEM_P521_SHA512};
+  for (size_t i = 0; i < 3; i++) {
+    mimi_bytes n = hex(orders[i]), one = {NULL, 0}, g = {NULL, 0}, neg_g = {NULL, 0};
+    mimi_bytes pk = {NULL, 0};
+    CHECK_OK(mimi_bytes_alloc(&one, n.len));
+    one.data[n.len - 1] = 1;
+    CHECK_OK(mimi_sig_public_key(schemes[i], one.data, one.len, &g));
+    CHECK_ERR(mimi_sig_public_key(schemes[i], n.data, n.len, &pk), MIMI_ERR_BAD_KEY);
+    CHECK_ERR(mimi_kem_public_key(kems[i], n.data, n.len, &pk), MIMI_ERR_BAD_KEY);
+    n.data[n.len - 1]--; /* n - 1 */
+    CHECK_OK(mimi_sig_public_key(schemes[i], n.data, n.len, &neg_g));
+    size_t coord = (g.len - 1) / 2;
+    CHECK(g.len == neg_g.len && memcmp(g.data + 1, neg_g.data + 1, coord) == 0 &&
+          memcmp(g.data + 1 + coord, neg_g.data + 1 + coord, coord) != 0);
+    CHECK(pk.data == NULL);
+    mimi_bytes *all[] = {&n, &one, &g, &neg_g};
+    for (size_t j = 0; j < 4; j++) mimi_bytes_free(all[j]);
+    mimi_test_case();
+  }
+}
+
 int main(void) {
   test_hash();
   test_hmac();
@@ -361,5 +393,6 @@ int main(void) {
   test_sig_roundtrip();
   test_sig_vectors();
   test_kem_keys();
+  test_scalar_range();
   return mimi_test_summary("test_crypto_primitives");
 }
