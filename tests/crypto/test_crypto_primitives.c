@@ -262,8 +262,35 @@ static void test_sig_roundtrip(void) {
     }
     CHECK_OK(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len));
     mimi_bytes bad = {NULL, 0};
-    CHECK_ERR(mimi_sign(sc, sk.data, sk.len - 1, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+    if (sc == MIMI_SIG_ED25519 || sc == MIMI_SIG_ED448) {
+      /* an EdDSA seed has exactly one length */
+      CHECK_ERR(mimi_sign(sc, sk.data, sk.len - 1, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+      CHECK(bad.data == NULL);
+    } else {
+      /* an ECDSA scalar without its leading byte is the same integer as
+       * 0x00 || rest: both must give the same public key */
+      mimi_bytes padded, pub_short = {NULL, 0}, pub_padded = {NULL, 0};
+      CHECK_OK(mimi_bytes_copy(&padded, sk.data, sk.len));
+      padded.data[0] = 0;
+      CHECK_OK(mimi_sig_public_key(sc, sk.data + 1, sk.len - 1, &pub_short));
+      CHECK_OK(mimi_sig_public_key(sc, padded.data, padded.len, &pub_padded));
+      CHECK_BYTES(pub_short, pub_padded);
+      mimi_bytes short_sig = {NULL, 0};
+      CHECK_OK(mimi_sign(sc, sk.data + 1, sk.len - 1, msg, sizeof msg, &short_sig));
+      CHECK_OK(mimi_verify(sc, pub_padded.data, pub_padded.len, msg, sizeof msg,
+                           short_sig.data, short_sig.len));
+      mimi_bytes_free(&short_sig);
+      mimi_bytes_free(&pub_short);
+      mimi_bytes_free(&pub_padded);
+      mimi_bytes_free(&padded);
+    }
+    /* longer than the curve's scalar is never a key */
+    mimi_bytes long_key;
+    CHECK_OK(mimi_bytes_alloc(&long_key, sk.len + 1));
+    memcpy(long_key.data + 1, sk.data, sk.len);
+    CHECK_ERR(mimi_sign(sc, long_key.data, long_key.len, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
     CHECK(bad.data == NULL);
+    mimi_bytes_free(&long_key);
     mimi_bytes_free(&sk);
     mimi_bytes_free(&pk);
     mimi_bytes_free(&pk2);
