@@ -20,6 +20,11 @@ size_t mimi_utf8_next(const uint8_t *s, size_t n, uint32_t *cp);
  * (U+202A..U+202E, U+2066..U+2069) that reorder displayed text. */
 bool mimi_text_is_unsafe(uint32_t cp);
 
+/* Terminal columns a code point takes: 0 for combining marks and zero-width
+ * characters, 2 for East Asian wide/fullwidth and emoji, 1 otherwise (a
+ * fixed table, independent of the C locale). */
+unsigned mimi_text_cp_width(uint32_t cp);
+
 /* Valid UTF-8 containing no unsafe code point. */
 bool mimi_text_is_clean_utf8(const uint8_t *s, size_t n);
 
