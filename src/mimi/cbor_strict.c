@@ -197,6 +197,24 @@ mimi_err mimi_cbor_read_text(mimi_reader *r, const uint8_t **p, size_t *n) {
   return read_string(r, MIMI_CBOR_TEXT, p, n);
 }
 
+static mimi_err read_copy(mimi_reader *r, uint8_t major, size_t max, mimi_bytes *out) {
+  mimi_reader save = *r;
+  const uint8_t *p;
+  size_t n;
+  MIMI_TRY(read_string(r, major, &p, &n));
+  mimi_err err = n > max ? MIMI_ERR_TOO_LARGE : mimi_bytes_copy(out, p, n);
+  if (err != MIMI_OK) *r = save;
+  return err;
+}
+
+mimi_err mimi_cbor_read_bytes_copy(mimi_reader *r, size_t max, mimi_bytes *out) {
+  return read_copy(r, MIMI_CBOR_BYTES, max, out);
+}
+
+mimi_err mimi_cbor_read_text_copy(mimi_reader *r, size_t max, mimi_bytes *out) {
+  return read_copy(r, MIMI_CBOR_TEXT, max, out);
+}
+
 mimi_err mimi_cbor_read_array(mimi_reader *r, size_t *count) {
   mimi_cbor_head h;
   MIMI_TRY(read_typed(r, MIMI_CBOR_ARRAY, &h));
@@ -395,6 +413,19 @@ static void put(mimi_writer *w, const unsigned char *buf, size_t n) {
     return;
   }
   mimi_write_raw(w, buf, n);
+}
+
+size_t mimi_cbor_encode_head(uint8_t major, uint64_t arg, uint8_t out[HEAD_MAX]) {
+  switch (major) {
+    case MIMI_CBOR_UINT: return cbor_encode_uint(arg, out, HEAD_MAX);
+    case MIMI_CBOR_NEGINT: return cbor_encode_negint(arg, out, HEAD_MAX);
+    case MIMI_CBOR_BYTES: return cbor_encode_bytestring_start((size_t)arg, out, HEAD_MAX);
+    case MIMI_CBOR_TEXT: return cbor_encode_string_start((size_t)arg, out, HEAD_MAX);
+    case MIMI_CBOR_ARRAY: return cbor_encode_array_start((size_t)arg, out, HEAD_MAX);
+    case MIMI_CBOR_MAP: return cbor_encode_map_start((size_t)arg, out, HEAD_MAX);
+    case MIMI_CBOR_TAG: return cbor_encode_tag(arg, out, HEAD_MAX);
+    default: return 0;
+  }
 }
 
 void mimi_cbor_write_uint(mimi_writer *w, uint64_t v) {

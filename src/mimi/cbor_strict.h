@@ -79,6 +79,9 @@ MIMI_MUST_CHECK mimi_err mimi_cbor_read_int(mimi_reader *r, int64_t *v);
 /* Views into the input (no copy). Text is checked to be valid UTF-8. */
 MIMI_MUST_CHECK mimi_err mimi_cbor_read_bytes(mimi_reader *r, const uint8_t **p, size_t *n);
 MIMI_MUST_CHECK mimi_err mimi_cbor_read_text(mimi_reader *r, const uint8_t **p, size_t *n);
+/* Owned copies; TOO_LARGE (reader unmoved) if longer than `max` octets. */
+MIMI_MUST_CHECK mimi_err mimi_cbor_read_bytes_copy(mimi_reader *r, size_t max, mimi_bytes *out);
+MIMI_MUST_CHECK mimi_err mimi_cbor_read_text_copy(mimi_reader *r, size_t max, mimi_bytes *out);
 /* Element / pair counts; the count is bounded by the remaining input. */
 MIMI_MUST_CHECK mimi_err mimi_cbor_read_array(mimi_reader *r, size_t *count);
 MIMI_MUST_CHECK mimi_err mimi_cbor_read_map(mimi_reader *r, size_t *count);
@@ -97,6 +100,10 @@ MIMI_MUST_CHECK mimi_err mimi_cbor_read_item(mimi_reader *r, unsigned depth, uns
 int mimi_cbor_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 /* Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */
 bool mimi_cbor_utf8_valid(const uint8_t *p, size_t n);
+
+/* The shortest head for (major, arg) into out; returns its length (1..9).
+ * Major 7 is not supported here (returns 0). */
+size_t mimi_cbor_encode_head(uint8_t major, uint64_t arg, uint8_t out[9]);
 
 /* Canonical writers. */
 void mimi_cbor_write_uint(mimi_writer *w, uint64_t v);
