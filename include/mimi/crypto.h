@@ -160,7 +160,7 @@ typedef struct {
 
 /* Caller-allocated; holds secrets until mimi_hpke_ctx_clear. */
 typedef struct {
-  uint16_t kdf, aead;
+  uint16_t kem, kdf, aead; /* kem: the export label's suite_id names it */
   uint8_t key[MIMI_MAX_AEAD_KEY];
   uint8_t base_nonce[MIMI_MAX_AEAD_NONCE];
   uint8_t exporter_secret[MIMI_MAX_HASH];
