@@ -59,6 +59,12 @@ static bool is_nan_bits(uint64_t dbits) {
   return ((dbits >> 52) & 0x7ff) == 0x7ff && (dbits & ((UINT64_C(1) << 52) - 1)) != 0;
 }
 
+uint64_t mimi_cbor_float_to_double_bits(uint8_t info, uint64_t raw) {
+  if (info == 25) return half_to_double_bits((uint16_t)raw);
+  if (info == 26) return single_to_double_bits((uint32_t)raw);
+  return raw;
+}
+
 /* Deterministic floats: the shortest width that keeps the value; a NaN only
  * as the half-width quiet NaN f97e00. */
 static mimi_err check_float(uint8_t info, uint64_t raw) {

@@ -96,6 +96,9 @@ MIMI_MUST_CHECK mimi_err mimi_cbor_read_null(mimi_reader *r);
 MIMI_MUST_CHECK mimi_err mimi_cbor_read_item(mimi_reader *r, unsigned depth, unsigned flags,
                                              const uint8_t **item, size_t *len);
 
+/* The IEEE double bits of a float head (info 25, 26 or 27, raw arg). */
+uint64_t mimi_cbor_float_to_double_bits(uint8_t info, uint64_t raw);
+
 /* RFC 8949 §4.2.1 key order: bytewise lexicographic on the encodings. */
 int mimi_cbor_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 /* Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF). */

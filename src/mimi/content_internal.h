@@ -3,6 +3,8 @@
 #ifndef MIMI_CONTENT_INTERNAL_H
 #define MIMI_CONTENT_INTERNAL_H
 
+#include <string.h>
+
 #include "cbor_strict.h"
 #include "mimi/content.h"
 
@@ -33,6 +35,12 @@ MIMI_MUST_CHECK mimi_err mimi_message_id_read(mimi_reader *r, uint8_t out[MIMI_M
 
 static inline bool mimi_text_ok(const mimi_bytes *t) {
   return mimi_cbor_utf8_valid(t->data, t->len);
+}
+
+/* Plain equality for public message fields (mimi_bytes_eq is the
+ * constant-time one, for secrets). */
+static inline bool mimi_bytes_same(const mimi_bytes *a, const mimi_bytes *b) {
+  return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 #endif

@@ -187,26 +187,22 @@ mimi_err mimi_nested_part_write(mimi_writer *w, const mimi_nested_part *p, unsig
 
 /* ---- model helpers ------------------------------------------------------ */
 
-static bool beq(const mimi_bytes *a, const mimi_bytes *b) {
-  return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
-}
-
 bool mimi_nested_part_equal(const mimi_nested_part *a, const mimi_nested_part *b) {
   if (a->disposition != b->disposition || a->cardinality != b->cardinality ||
-      !beq(&a->language, &b->language))
+      !mimi_bytes_same(&a->language, &b->language))
     return false;
   switch (a->cardinality) {
     case MIMI_PART_NULL:
       return true;
     case MIMI_PART_SINGLE:
-      return beq(&a->content_type, &b->content_type) && beq(&a->content, &b->content);
+      return mimi_bytes_same(&a->content_type, &b->content_type) && mimi_bytes_same(&a->content, &b->content);
     case MIMI_PART_EXTERNAL: {
       const mimi_external_part *x = &a->external, *y = &b->external;
-      return beq(&a->content_type, &b->content_type) && beq(&x->url, &y->url) &&
+      return mimi_bytes_same(&a->content_type, &b->content_type) && mimi_bytes_same(&x->url, &y->url) &&
              x->expires == y->expires && x->size == y->size && x->enc_alg == y->enc_alg &&
-             beq(&x->key, &y->key) && beq(&x->nonce, &y->nonce) && beq(&x->aad, &y->aad) &&
-             x->hash_alg == y->hash_alg && beq(&x->content_hash, &y->content_hash) &&
-             beq(&x->description, &y->description) && beq(&x->filename, &y->filename);
+             mimi_bytes_same(&x->key, &y->key) && mimi_bytes_same(&x->nonce, &y->nonce) && mimi_bytes_same(&x->aad, &y->aad) &&
+             x->hash_alg == y->hash_alg && mimi_bytes_same(&x->content_hash, &y->content_hash) &&
+             mimi_bytes_same(&x->description, &y->description) && mimi_bytes_same(&x->filename, &y->filename);
     }
     case MIMI_PART_MULTI:
       if (a->semantics != b->semantics || a->part_count != b->part_count) return false;
