@@ -127,7 +127,7 @@ static void test_content_examples(void) {
   size_t found = 0;
   for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
     char rel[128];
-    snprintf(rel, sizeof rel, "mimi-content/examples/%s.edn", files[f]);
+    snprintf(rel, sizeof rel, "mimi-content/%s.edn", files[f]);
     size_t len;
     char *text = read_file(rel, &len);
     for (char *p = strstr(text, "mimi:"); p; p = strstr(p + 1, "mimi:")) {
