@@ -22,48 +22,38 @@ typedef struct {
   bool any_output;
 } renderer;
 
-static mimi_err check_args(const uint8_t *body, size_t len, const mimi_render_opts *opts,
-                           mimi_bytes *out) {
+/* Renders each "\n"-separated line of body with fn (a final empty line
+ * after a trailing newline is not a line). */
+static mimi_err run(const uint8_t *body, size_t len, const mimi_render_opts *opts,
+                    void (*fn)(renderer *r), mimi_bytes *out) {
   if ((!body && len) || !opts || !out) return MIMI_ERR_INVALID_ARG;
   if (len > MIMI_RENDER_MAX_INPUT) return MIMI_ERR_TOO_LARGE;
-  return MIMI_OK;
-}
-
-static void r_init(renderer *r, const mimi_render_opts *opts) {
-  memset(r, 0, sizeof *r);
-  mimi_writer_init(&r->e.w);
-  r->e.opts = opts;
-}
-
-static mimi_err r_finish(renderer *r, mimi_bytes *out) {
-  mimi_err err = r->src.err ? r->src.err
-                 : r->first.err ? r->first.err
-                 : r->rest.err ? r->rest.err
-                               : r->content.err;
-  rline_free(&r->src);
-  rline_free(&r->first);
-  rline_free(&r->rest);
-  rline_free(&r->content);
-  if (err != MIMI_OK) {
-    mimi_writer_free(&r->e.w);
-    return err;
-  }
-  return mimi_writer_finish(&r->e.w, out);
-}
-
-/* Calls fn for each "\n"-separated line of body (a final empty line after a
- * trailing newline is not a line). */
-static void for_each_line(renderer *r, const uint8_t *body, size_t len,
-                          void (*fn)(renderer *r)) {
+  renderer r;
+  memset(&r, 0, sizeof r);
+  mimi_writer_init(&r.e.w);
+  r.e.opts = opts;
   size_t i = 0;
   while (i < len) {
     const uint8_t *nl = memchr(body + i, '\n', len - i);
     size_t end = nl ? (size_t)(nl - body) : len;
-    rline_clear(&r->src);
-    render_sanitize(body + i, end - i, &r->src);
-    fn(r);
+    rline_clear(&r.src);
+    render_sanitize(body + i, end - i, &r.src);
+    fn(&r);
     i = end + 1;
   }
+  mimi_err err = r.src.err     ? r.src.err
+                 : r.first.err ? r.first.err
+                 : r.rest.err  ? r.rest.err
+                               : r.content.err;
+  rline_free(&r.src);
+  rline_free(&r.first);
+  rline_free(&r.rest);
+  rline_free(&r.content);
+  if (err != MIMI_OK) {
+    mimi_writer_free(&r.e.w);
+    return err;
+  }
+  return mimi_writer_finish(&r.e.w, out);
 }
 
 /* Blank lines between blocks are collapsed to one, none at the start or end. */
@@ -92,11 +82,7 @@ static void plain_line(renderer *r) {
 
 mimi_err mimi_render_plain(const uint8_t *body, size_t len, const mimi_render_opts *opts,
                            mimi_bytes *out) {
-  MIMI_TRY(check_args(body, len, opts, out));
-  renderer r;
-  r_init(&r, opts);
-  for_each_line(&r, body, len, plain_line);
-  return r_finish(&r, out);
+  return run(body, len, opts, plain_line, out);
 }
 
 /* ---- text/markdown ----------------------------------------------------- */
@@ -290,11 +276,7 @@ static void markdown_line(renderer *r) {
 
 mimi_err mimi_render_markdown(const uint8_t *body, size_t len, const mimi_render_opts *opts,
                               mimi_bytes *out) {
-  MIMI_TRY(check_args(body, len, opts, out));
-  renderer r;
-  r_init(&r, opts);
-  for_each_line(&r, body, len, markdown_line);
-  return r_finish(&r, out);
+  return run(body, len, opts, markdown_line, out);
 }
 
 /* ---- dispatch ---------------------------------------------------------- */

@@ -17,20 +17,6 @@ static mimi_bytes hex(const char *h) {
   return b;
 }
 
-static uint8_t *read_file(const char *rel, size_t *len) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", MIMI_VECTOR_DIR, rel);
-  FILE *f = fopen(path, "rb");
-  if (!f) abort();
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = malloc((size_t)n + 1);
-  if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) abort();
-  fclose(f);
-  *len = (size_t)n;
-  return buf;
-}
 
 typedef struct {
   const char *name;
@@ -320,7 +306,7 @@ static void test_external_part_example(void) {
   mimi_bytes enc;
   CHECK_OK(mimi_content_encode(&c, &enc));
   size_t want_len;
-  uint8_t *want = read_file("mimi-content/attachment.cbor", &want_len);
+  uint8_t *want = (uint8_t *)mimi_vec_read("mimi-content/attachment.cbor", &want_len);
   CHECK_MEM(enc.data, enc.len, want, want_len);
 
   /* and the decoded example opens through the part: its size is checked first */

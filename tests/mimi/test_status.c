@@ -8,24 +8,6 @@
 #include "harness.h"
 #include "mimi/status.h"
 
-static uint8_t *read_file(const char *rel, size_t *len) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", MIMI_VECTOR_DIR, rel);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    abort();
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = malloc((size_t)n + 1);
-  if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) abort();
-  fclose(f);
-  buf[n] = 0;
-  *len = (size_t)n;
-  return buf;
-}
 
 static int hexv(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -63,8 +45,8 @@ static size_t parse_edn(const char *edn, mimi_status_entry *out, size_t max) {
 
 static void test_example(void) {
   size_t cbor_len, edn_len;
-  uint8_t *cbor = read_file("mimi-message-status/status.cbor", &cbor_len);
-  char *edn = (char *)read_file("mimi-message-status/status.edn", &edn_len);
+  uint8_t *cbor = (uint8_t *)mimi_vec_read("mimi-message-status/status.cbor", &cbor_len);
+  char *edn = mimi_vec_read("mimi-message-status/status.edn", &edn_len);
   mimi_status_entry want[8];
   size_t n = parse_edn(edn, want, 8);
   CHECK(n == 4);
@@ -256,7 +238,7 @@ static uint8_t status_of(mimi_status_agg *a, const char *who, unsigned msg) {
 
 static void test_agg_example(void) {
   size_t len;
-  uint8_t *cbor = read_file("mimi-message-status/status.cbor", &len);
+  uint8_t *cbor = (uint8_t *)mimi_vec_read("mimi-message-status/status.cbor", &len);
   mimi_status_report r;
   CHECK_OK(mimi_status_report_decode(cbor, len, &r));
   mimi_status_agg *a;

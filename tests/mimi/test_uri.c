@@ -99,25 +99,6 @@ static void test_spec_examples(void) {
 
 /* Every mimi: URI the content examples use, wherever it appears (extension
  * values, and the markdown link in mention.edn). */
-static char *read_file(const char *rel, size_t *len) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", MIMI_VECTOR_DIR, rel);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    abort();
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) abort();
-  fclose(f);
-  buf[n] = '\0';
-  *len = (size_t)n;
-  return buf;
-}
-
 static void test_content_examples(void) {
   static const char *files[] = {
       "attachment", "conferencing", "delete",      "edit",        "expiring",
@@ -129,7 +110,7 @@ static void test_content_examples(void) {
     char rel[128];
     snprintf(rel, sizeof rel, "mimi-content/%s.edn", files[f]);
     size_t len;
-    char *text = read_file(rel, &len);
+    char *text = mimi_vec_read(rel, &len);
     for (char *p = strstr(text, "mimi:"); p; p = strstr(p + 1, "mimi:")) {
       size_t n = strcspn(p, "\"')<> \t\n");
       mimi_uri u;
