@@ -279,6 +279,31 @@ static void test_hostile_markup(void) {
          "[[x](u)](u) <u> <u> <u> <u> <u> <u> <u> <u>\n");
 }
 
+/* Random bytes, biased towards markup and control characters, never get
+ * through as anything but safe output. */
+static void test_random_input(void) {
+  static const char alphabet[] = "*_~`[]()<>#>-+. 1a\x1b\x9b\xc2\x07\r\n\t\\:/";
+  mimi_test_prng prng;
+  mimi_test_rng_prng(&prng, 0xbadc0de);
+  uint8_t buf[300];
+  for (int round = 0; round < 3000; round++) {
+    size_t n = mimi_test_prng_next(&prng) % sizeof buf;
+    for (size_t i = 0; i < n; i++) {
+      uint64_t x = mimi_test_prng_next(&prng);
+      buf[i] = (x & 3) == 0 ? (uint8_t)(x >> 8) : (uint8_t)alphabet[(x >> 8) % (sizeof alphabet - 1)];
+    }
+    mimi_render_opts o = {(size_t)(mimi_test_prng_next(&prng) % 30), (round & 1) != 0};
+    mimi_bytes out = {NULL, 0};
+    mimi_err e = (round & 2) ? mimi_render_markdown(buf, n, &o, &out)
+                             : mimi_render_plain(buf, n, &o, &out);
+    CHECK_OK(e);
+    if (e == MIMI_OK && !output_is_safe(&out, o.color))
+      mimi_test_fail(__FILE__, __LINE__, "unsafe output in round %d", round);
+    mimi_bytes_free(&out);
+  }
+  mimi_test_case();
+}
+
 static void test_dispatch(void) {
   mimi_render_opts o = {0, true};
   mimi_bytes out;
@@ -326,6 +351,7 @@ int main(void) {
   test_markdown_blocks();
   test_injection();
   test_hostile_markup();
+  test_random_input();
   test_dispatch();
   return mimi_test_summary("test_render");
 }

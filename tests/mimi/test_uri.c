@@ -447,6 +447,60 @@ static void test_build(void) {
   mimi_test_case();
 }
 
+/* Random strings over URI-ish characters: either BAD_URI with nothing
+ * written, or a URI whose canonical form is a fixed point naming the same
+ * components. */
+static void test_random_input(void) {
+  static const char *const pieces[] = {"mimi://", "MIMI://", "a.example", "A.Ex", "/", "u", "d",
+                                       "r", "x",  "%",       "%2F",       "%41", "%c3%a9", "@",
+                                       ":", "?",  "#",       ".",         "..",  "-",      " ",
+                                       "%00", "\xc3\xa9", "[", "]",     "9",   "%E2%80%AE"};
+  mimi_test_prng prng;
+  mimi_test_rng_prng(&prng, 0x0715);
+  size_t accepted = 0;
+  for (int round = 0; round < 20000; round++) {
+    char buf[128];
+    size_t n = 0;
+    size_t parts = 1 + mimi_test_prng_next(&prng) % 6;
+    uint64_t start = mimi_test_prng_next(&prng) % 4;
+    if (start != 0) { /* mostly start plausibly */
+      const char *pre = start == 1 ? "mimi://a.example/" : "mimi://a.example/d/x";
+      n = strlen(pre);
+      memcpy(buf, pre, n);
+    }
+    for (size_t k = 0; k < parts; k++) {
+      const char *p = pieces[mimi_test_prng_next(&prng) % (sizeof pieces / sizeof pieces[0])];
+      size_t pl = strlen(p);
+      if (n + pl > sizeof buf) break;
+      memcpy(buf + n, p, pl);
+      n += pl;
+    }
+    mimi_uri u;
+    memset(&u, 0xa5, sizeof u);
+    mimi_err e = mimi_uri_parse(buf, n, &u);
+    if (e != MIMI_OK) {
+      CHECK_ERR(e, MIMI_ERR_BAD_URI);
+      CHECK(u.buf_ == (char *)(uintptr_t)0xa5a5a5a5a5a5a5a5ull);
+      continue;
+    }
+    accepted++;
+    mimi_uri again;
+    CHECK_OK(mimi_uri_parse(u.canonical, u.canonical_len, &again));
+    CHECK(strcmp(again.canonical, u.canonical) == 0);
+    CHECK(again.kind == u.kind && strcmp(again.provider, u.provider) == 0);
+    CHECK(str_eq_opt(again.user, u.user) && str_eq_opt(again.device, u.device) &&
+          str_eq_opt(again.room, u.room));
+    mimi_uri built;
+    CHECK_OK(mimi_uri_build(&u, &built));
+    CHECK(mimi_uri_equal(&built, &u));
+    mimi_uri_free(&built);
+    mimi_uri_free(&again);
+    mimi_uri_free(&u);
+  }
+  CHECK(accepted > 1000); /* the generator reaches valid URIs too */
+  mimi_test_case();
+}
+
 int main(void) {
   test_spec_examples();
   test_content_examples();
@@ -454,5 +508,6 @@ int main(void) {
   test_invalid();
   test_lengths();
   test_build();
+  test_random_input();
   return mimi_test_summary("test_uri");
 }
