@@ -57,7 +57,7 @@ mimi_err mimi_sign(uint16_t scheme, const uint8_t *priv, size_t priv_len, const 
   if (!scheme_get(scheme, &s)) return MIMI_ERR_UNSUPPORTED_SUITE;
   if (msg == NULL && msg_len > 0) return MIMI_ERR_INVALID_ARG;
   EVP_PKEY *pkey = NULL;
-  MIMI_TRY(mimi_curve_pkey_priv(s.curve, priv, priv_len, &pkey));
+  MIMI_TRY(mimi_curve_pkey_priv(s.curve, priv, priv_len, NULL, &pkey));
   mimi_err err = MIMI_ERR_CRYPTO;
   mimi_bytes out = {NULL, 0};
   EVP_MD_CTX *mctx = EVP_MD_CTX_new();
