@@ -35,24 +35,6 @@ typedef struct {
   mls_signer_lookup signer;
 } vcase;
 
-/* RFC 9420 leaves the private key encoding open; the vectors write ECDSA
- * scalars minimally (a P-521 key can be 65 bytes), our crypto layer takes
- * the fixed-width big-endian scalar. Same integer, left-padded. */
-static void widen_ecdsa_scalar(uint16_t suite, mimi_bytes *priv) {
-  const mimi_suite *s = mimi_suite_get(suite);
-  size_t want = s == NULL ? 0
-                : s->sig == MIMI_SIG_ECDSA_P521_SHA512 ? 66
-                : s->sig == MIMI_SIG_ECDSA_P384_SHA384 ? 48
-                : s->sig == MIMI_SIG_ECDSA_P256_SHA256 ? 32
-                                                       : 0;
-  if (want == 0 || priv->len >= want) return;
-  mimi_bytes wide;
-  CHECK_OK(mimi_bytes_alloc(&wide, want));
-  memcpy(wide.data + want - priv->len, priv->data, priv->len);
-  mimi_bytes_free(priv);
-  *priv = wide;
-}
-
 static void vcase_init(vcase *v, json_t *c) {
   memset(v, 0, sizeof *v);
   v->json = c;
@@ -66,8 +48,9 @@ static void vcase_init(vcase *v, json_t *c) {
   v->membership_key = mimi_vec_hex(c, "membership_key");
   v->sender_data_secret = mimi_vec_hex(c, "sender_data_secret");
   v->encryption_secret = mimi_vec_hex(c, "encryption_secret");
+  /* For suite 5 this is a 65-byte P-521 scalar: the vectors drop the
+   * leading zero byte, and the crypto layer must accept that. */
   v->sig_priv = mimi_vec_hex(c, "signature_priv");
-  widen_ecdsa_scalar(v->suite, &v->sig_priv);
   v->signer_state.pub = mimi_vec_hex(c, "signature_pub");
   v->signer.get = fixed_signer_get;
   v->signer.ctx = &v->signer_state;

@@ -138,10 +138,20 @@ static void test_vectors(void) {
   json_decref(root);
 }
 
+/* The window tests' trees: suite 1, 4 leaves, an arbitrary secret. */
+static void window_secret(uint8_t enc[32]) {
+  for (size_t i = 0; i < 32; i++) enc[i] = (uint8_t)(i * 7 + 1);
+}
+
+static mls_secret_tree *tree4(const uint8_t *enc, const mls_secret_tree_config *cfg) {
+  mls_secret_tree *st = NULL;
+  CHECK_OK(mls_secret_tree_new(&st, 1, enc, 32, 4, cfg));
+  return st;
+}
+
 /* Keys of one ratchet in order, from a fresh tree's send API. */
 static void reference_keys(const uint8_t *enc, uint32_t leaf, mls_key_nonce *keys, size_t n) {
-  mls_secret_tree *st = NULL;
-  CHECK_OK(mls_secret_tree_new(&st, 1, enc, 32, 4, NULL));
+  mls_secret_tree *st = tree4(enc, NULL);
   for (size_t i = 0; i < n && st != NULL; i++)
     CHECK_OK(mls_secret_tree_next(st, leaf, MLS_RATCHET_APPLICATION, &keys[i]));
   mls_secret_tree_free(st);
@@ -166,13 +176,12 @@ static void expect_err(mls_secret_tree *st, uint32_t gen, mimi_err want) {
 
 static void test_window(void) {
   uint8_t enc[32];
-  for (size_t i = 0; i < sizeof enc; i++) enc[i] = (uint8_t)(i * 7 + 1);
+  window_secret(enc);
   mls_key_nonce ref[16];
   reference_keys(enc, 1, ref, 16);
 
   mls_secret_tree_config cfg = {4, 2};
-  mls_secret_tree *st = NULL;
-  CHECK_OK(mls_secret_tree_new(&st, 1, enc, sizeof enc, 4, &cfg));
+  mls_secret_tree *st = tree4(enc, &cfg);
   expect_err(st, 5, MIMI_ERR_GENERATION_TOO_FAR); /* 5 past next = 0 */
   expect_err(st, 0xffffffffu, MIMI_ERR_GENERATION_TOO_FAR);
   expect_key(st, 4, ref);                       /* skips 0..3, keeps 2, 3 */
@@ -192,7 +201,7 @@ static void test_window(void) {
   mls_secret_tree_free(st);
 
   /* The handshake ratchet of the same leaf and other leaves are separate. */
-  CHECK_OK(mls_secret_tree_new(&st, 1, enc, sizeof enc, 4, &cfg));
+  st = tree4(enc, &cfg);
   expect_key(st, 2, ref);
   mls_key_nonce k;
   CHECK_OK(take(st, 1, MLS_RATCHET_HANDSHAKE, 0, &k));
@@ -205,7 +214,7 @@ static void test_window(void) {
 
   /* max_forward = max_retained = 0: strictly in order */
   mls_secret_tree_config strict = {0, 0};
-  CHECK_OK(mls_secret_tree_new(&st, 1, enc, sizeof enc, 4, &strict));
+  st = tree4(enc, &strict);
   expect_err(st, 1, MIMI_ERR_GENERATION_TOO_FAR);
   expect_key(st, 0, ref);
   expect_key(st, 1, ref);
@@ -257,15 +266,13 @@ static void peek_and_drop(const mls_secret_tree *st, uint32_t leaf, mls_ratchet_
  * the window), leaves the tree answering exactly like an untouched twin. */
 static void test_peek_is_pure(void) {
   uint8_t enc[32];
-  for (size_t i = 0; i < sizeof enc; i++) enc[i] = (uint8_t)(i * 5 + 3);
+  window_secret(enc);
   static const mls_secret_tree_config cfgs[] = {{8, 2}, {8, 0}, {1024, 64}, {0, 0}};
   for (size_t c = 0; c < sizeof cfgs / sizeof cfgs[0]; c++) {
     const mls_secret_tree_config *cfg = &cfgs[c];
     uint32_t far = cfg->max_forward; /* the furthest a peek may go */
     for (int used = 0; used < 2; used++) {
-      mls_secret_tree *a = NULL, *b = NULL;
-      CHECK_OK(mls_secret_tree_new(&a, 1, enc, sizeof enc, 4, cfg));
-      CHECK_OK(mls_secret_tree_new(&b, 1, enc, sizeof enc, 4, cfg));
+      mls_secret_tree *a = tree4(enc, cfg), *b = tree4(enc, cfg);
       if (a == NULL || b == NULL) return;
       if (used) {
         /* the same history on both: leaf 1 skipped ahead, leaf 0 started */
@@ -298,8 +305,7 @@ static void test_peek_is_pure(void) {
   mls_key_nonce ref[10];
   reference_keys(enc, 1, ref, 10);
   mls_secret_tree_config strict = {9, 0};
-  mls_secret_tree *st = NULL;
-  CHECK_OK(mls_secret_tree_new(&st, 1, enc, sizeof enc, 4, &strict));
+  mls_secret_tree *st = tree4(enc, &strict);
   peek_and_drop(st, 1, MLS_RATCHET_APPLICATION, 9, MIMI_OK);
   for (uint32_t g = 0; g < 10; g++) expect_key(st, g, ref);
   mls_secret_tree_free(st);
@@ -310,14 +316,11 @@ static void test_peek_is_pure(void) {
 /* A ticket is good for the tree state it was peeked from only. */
 static void test_tickets(void) {
   uint8_t enc[32];
-  for (size_t i = 0; i < sizeof enc; i++) enc[i] = (uint8_t)(i * 7 + 1);
+  window_secret(enc);
   mls_key_nonce ref[8];
   reference_keys(enc, 1, ref, 8);
   mls_secret_tree_config cfg = {8, 4};
-  mls_secret_tree *st = NULL, *twin = NULL, *other = NULL;
-  CHECK_OK(mls_secret_tree_new(&st, 1, enc, sizeof enc, 4, &cfg));
-  CHECK_OK(mls_secret_tree_new(&twin, 1, enc, sizeof enc, 4, &cfg));
-  CHECK_OK(mls_secret_tree_new(&other, 1, enc, sizeof enc, 4, &cfg));
+  mls_secret_tree *st = tree4(enc, &cfg), *twin = tree4(enc, &cfg), *other = tree4(enc, &cfg);
   if (st == NULL || twin == NULL || other == NULL) return;
 
   /* two tickets in flight: the first consumed makes the second stale */
