@@ -48,59 +48,41 @@ static uint64_t gen_magnitude(mimi_test_prng *p, uint64_t max) {
 
 static void put_item(mimi_writer *w, mimi_test_prng *p, unsigned depth);
 
+/* A head written by hand, independently of the library's encoder. */
+static void put_head(mimi_writer *w, uint8_t major_bits, uint64_t m) {
+  if (m < 24) {
+    mimi_write_u8(w, (uint8_t)(major_bits | m));
+  } else if (m < 256) {
+    mimi_write_u8(w, major_bits | 24);
+    mimi_write_u8(w, (uint8_t)m);
+  } else if (m < 65536) {
+    mimi_write_u8(w, major_bits | 25);
+    mimi_write_u16(w, (uint16_t)m);
+  } else if (m <= UINT32_MAX) {
+    mimi_write_u8(w, major_bits | 26);
+    mimi_write_u32(w, (uint32_t)m);
+  } else {
+    mimi_write_u8(w, major_bits | 27);
+    mimi_write_u64(w, m);
+  }
+}
+
 /* A key for a nested map: int / tstr / bstr only (§6.2). */
 static void gen_key(mimi_test_prng *p, mimi_writer *w) {
   switch (rnd(p, 3)) {
-    case 0:
-      {
-        uint64_t m = gen_magnitude(p, UINT64_C(9007199254740990));
-        if (rnd(p, 2)) {
-          /* negative: -1 - m with m < 2^53 - 1 */
-          /* Heads written by hand, independently of the library encoder. */
-          if (m < 24) {
-            mimi_write_u8(w, (uint8_t)(0x20 | m));
-          } else if (m < 256) {
-            mimi_write_u8(w, 0x38);
-            mimi_write_u8(w, (uint8_t)m);
-          } else if (m < 65536) {
-            mimi_write_u8(w, 0x39);
-            mimi_write_u16(w, (uint16_t)m);
-          } else if (m <= UINT32_MAX) {
-            mimi_write_u8(w, 0x3a);
-            mimi_write_u32(w, (uint32_t)m);
-          } else {
-            mimi_write_u8(w, 0x3b);
-            mimi_write_u64(w, m);
-          }
-        } else {
-          if (m < 24) {
-            mimi_write_u8(w, (uint8_t)m);
-          } else if (m < 256) {
-            mimi_write_u8(w, 0x18);
-            mimi_write_u8(w, (uint8_t)m);
-          } else if (m < 65536) {
-            mimi_write_u8(w, 0x19);
-            mimi_write_u16(w, (uint16_t)m);
-          } else if (m <= UINT32_MAX) {
-            mimi_write_u8(w, 0x1a);
-            mimi_write_u32(w, (uint32_t)m);
-          } else {
-            mimi_write_u8(w, 0x1b);
-            mimi_write_u64(w, m);
-          }
-        }
-      }
+    case 0: /* -1 - m or m, within ±(2^53 - 1) */
+      put_head(w, rnd(p, 2) ? 0x20 : 0x00, gen_magnitude(p, UINT64_C(9007199254740990)));
       break;
     case 1: {
       mimi_bytes t = gen_text(p, 3);
-      mimi_write_u8(w, (uint8_t)(0x60 | t.len)); /* at most 12 octets */
+      put_head(w, 0x60, t.len);
       mimi_write_raw(w, t.data, t.len);
       mimi_bytes_free(&t);
       break;
     }
     default: {
       mimi_bytes b = gen_bytes(p, 4);
-      mimi_write_u8(w, (uint8_t)(0x40 | b.len));
+      put_head(w, 0x40, b.len);
       mimi_write_raw(w, b.data, b.len);
       mimi_bytes_free(&b);
     }
@@ -138,7 +120,7 @@ static void gen_map(mimi_writer *w, mimi_test_prng *p, unsigned depth) {
     }
     keys[m++] = keys[i];
   }
-  mimi_write_u8(w, (uint8_t)(0xa0 | m));
+  put_head(w, 0xa0, m);
   for (size_t i = 0; i < m; i++) {
     mimi_write_raw(w, keys[i].data, keys[i].len);
     put_item(w, p, depth - 1);
@@ -169,31 +151,21 @@ static void put_item(mimi_writer *w, mimi_test_prng *p, unsigned depth) {
     }
     case 4: {
       mimi_bytes b = gen_bytes(p, 40);
-      if (b.len < 24) {
-        mimi_write_u8(w, (uint8_t)(0x40 | b.len));
-      } else {
-        mimi_write_u8(w, 0x58);
-        mimi_write_u8(w, (uint8_t)b.len);
-      }
+      put_head(w, 0x40, b.len);
       mimi_write_raw(w, b.data, b.len);
       mimi_bytes_free(&b);
       break;
     }
     case 5: {
       mimi_bytes t = gen_text(p, 5); /* at most 35 octets */
-      if (t.len < 24) {
-        mimi_write_u8(w, (uint8_t)(0x60 | t.len));
-      } else {
-        mimi_write_u8(w, 0x78);
-        mimi_write_u8(w, (uint8_t)t.len);
-      }
+      put_head(w, 0x60, t.len);
       mimi_write_raw(w, t.data, t.len);
       mimi_bytes_free(&t);
       break;
     }
     case 6: {
       size_t n = (size_t)rnd(p, 4);
-      mimi_write_u8(w, (uint8_t)(0x80 | n));
+      put_head(w, 0x80, n);
       for (size_t i = 0; i < n; i++) put_item(w, p, depth - 1);
       break;
     }
@@ -237,12 +209,7 @@ static void gen_extensions(mimi_test_prng *p, mimi_content *c) {
     if (kind < 2) { /* senderUri / roomUri */
       e.key_int = (int64_t)kind + 1;
       mimi_bytes t = gen_text(p, 6);
-      if (t.len < 24) {
-        mimi_write_u8(&w, (uint8_t)(0x60 | t.len));
-      } else {
-        mimi_write_u8(&w, 0x78);
-        mimi_write_u8(&w, (uint8_t)t.len);
-      }
+      put_head(&w, 0x60, t.len);
       mimi_write_raw(&w, t.data, t.len);
       mimi_bytes_free(&t);
     } else {
