@@ -337,6 +337,13 @@ MIMI_MUST_CHECK mimi_err mimi_decode(const mimi_type *t, mimi_reader *r, void *o
 /* Decodes exactly one value spanning all of data (TRAILING_DATA otherwise). */
 MIMI_MUST_CHECK mimi_err mimi_decode_exact(const mimi_type *t, const uint8_t *data,
                                            size_t len, void *out);
+/* A select whose tag is not on the wire just before it (RFC 9420
+ * PrivateMessageContent: the tag is PrivateMessage.content_type): encode only
+ * the case body of variant *value, or decode a body of case `tag` into *out
+ * (tag member set). BAD_TAG for an unknown tag; on error *out is zeroed. */
+void mimi_encode_variant_body(const mimi_type *t, const void *value, mimi_writer *w);
+MIMI_MUST_CHECK mimi_err mimi_decode_variant_body(const mimi_type *t, uint32_t tag,
+                                                  mimi_reader *r, void *out);
 /* Frees everything *value owns (zeroizing) and zeroes *value itself. */
 void mimi_free(const mimi_type *t, void *value);
 /* Deep, wire-level equality (opaque fields compared in constant time). */

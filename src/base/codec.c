@@ -117,6 +117,20 @@ void mimi_encode(const mimi_type *t, const void *value, mimi_writer *w) {
   encode_value(t, value, w, 0);
 }
 
+void mimi_encode_variant_body(const mimi_type *t, const void *value, mimi_writer *w) {
+  if (w->err != MIMI_OK) return;
+  if (t->kind != MIMI_KIND_VARIANT) {
+    w->err = MIMI_ERR_INVALID_ARG;
+    return;
+  }
+  const mimi_variant_case *c = find_case(t, get_uint(t->tag_kind, CAT(value, t->tag_offset)));
+  if (c == NULL) {
+    w->err = MIMI_ERR_BAD_TAG;
+    return;
+  }
+  encode_value(c->type(), CAT(value, c->offset), w, 1);
+}
+
 mimi_err mimi_encode_alloc(const mimi_type *t, const void *value, mimi_bytes *out) {
   mimi_writer w;
   mimi_writer_init(&w);
@@ -313,6 +327,32 @@ mimi_err mimi_decode(const mimi_type *t, mimi_reader *r, void *out) {
   size_t save = r->pos;
   mimi_err err = decode_value(t, r, out, 0);
   if (err != MIMI_OK) r->pos = save;
+  return err;
+}
+
+mimi_err mimi_decode_variant_body(const mimi_type *t, uint32_t tag, mimi_reader *r,
+                                  void *out) {
+  if (t->kind != MIMI_KIND_VARIANT) return MIMI_ERR_INVALID_ARG;
+  memset(out, 0, t->size);
+  void *tp = AT(out, t->tag_offset);
+  switch (t->tag_kind) {
+    case MIMI_KIND_U8:
+      if (tag > UINT8_MAX) return MIMI_ERR_BAD_TAG;
+      *(uint8_t *)tp = (uint8_t)tag;
+      break;
+    case MIMI_KIND_U16:
+      if (tag > UINT16_MAX) return MIMI_ERR_BAD_TAG;
+      *(uint16_t *)tp = (uint16_t)tag;
+      break;
+    default: *(uint32_t *)tp = tag; break;
+  }
+  const mimi_variant_case *c = find_case(t, tag);
+  size_t save = r->pos;
+  mimi_err err = c ? decode_value(c->type(), r, AT(out, c->offset), 1) : MIMI_ERR_BAD_TAG;
+  if (err != MIMI_OK) {
+    r->pos = save;
+    mimi_secure_zero(out, t->size);
+  }
   return err;
 }
 

@@ -167,7 +167,51 @@ static void test_encode_errors(void) {
   t_msg_free(&m);
 }
 
+/* A select on a tag carried elsewhere: only the case body is on the wire. */
+static void test_variant_body(void) {
+  t_sender s;
+  memset(&s, 0, sizeof s);
+  s.sender_type = 2;
+  s.external = 0x01020304;
+  mimi_writer w;
+  mimi_writer_init(&w);
+  mimi_encode_variant_body(t_sender_type(), &s, &w);
+  mimi_bytes out, want;
+  CHECK_OK(mimi_writer_finish(&w, &out));
+  CHECK_OK(mimi_bytes_from_hex(&want, "01020304"));
+  CHECK_BYTES(out, want);
+
+  t_sender d;
+  mimi_reader r = mimi_reader_init(out.data, out.len);
+  CHECK_OK(mimi_decode_variant_body(t_sender_type(), 2, &r, &d));
+  CHECK(d.sender_type == 2 && d.external == 0x01020304 && mimi_reader_remaining(&r) == 0);
+  r = mimi_reader_init(out.data, out.len);
+  CHECK_OK(mimi_decode_variant_body(t_sender_type(), 3, &r, &d)); /* empty body */
+  CHECK(d.sender_type == 3 && r.pos == 0);
+
+  static const t_sender zero;
+  memset(&d, 0x5a, sizeof d);
+  r = mimi_reader_init(out.data, out.len);
+  CHECK_ERR(mimi_decode_variant_body(t_sender_type(), 9, &r, &d), MIMI_ERR_BAD_TAG);
+  CHECK(memcmp(&d, &zero, sizeof d) == 0 && r.pos == 0);
+  CHECK_ERR(mimi_decode_variant_body(t_sender_type(), 0x101, &r, &d), MIMI_ERR_BAD_TAG);
+  r = mimi_reader_init(out.data, 3);
+  CHECK_ERR(mimi_decode_variant_body(t_sender_type(), 1, &r, &d), MIMI_ERR_TRUNCATED);
+  CHECK(memcmp(&d, &zero, sizeof d) == 0 && r.pos == 0);
+  CHECK_ERR(mimi_decode_variant_body(t_ext_type(), 1, &r, &d), MIMI_ERR_INVALID_ARG);
+
+  s.sender_type = 7;
+  mimi_writer_init(&w);
+  mimi_encode_variant_body(t_sender_type(), &s, &w);
+  mimi_bytes none = {NULL, 0};
+  CHECK_ERR(mimi_writer_finish(&w, &none), MIMI_ERR_BAD_TAG);
+  mimi_bytes_free(&out);
+  mimi_bytes_free(&want);
+  mimi_test_case();
+}
+
 int main(void) {
+  test_variant_body();
   test_roundtrip();
   test_cond_absent();
   test_rejections();
