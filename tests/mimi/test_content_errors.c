@@ -64,7 +64,7 @@ static void test_container(void) {
   DEC(msg(0, 0, 0, 0, 0, 0, SINGLE), MIMI_OK);
   DEC("a0", MIMI_ERR_CBOR_TYPE);
   DEC("86" SALT "f640f6f6a0", MIMI_ERR_BAD_CONTENT);
-  char buf[512];
+  static char buf[32800];
   snprintf(buf, sizeof buf, "88%s00", msg(0, 0, 0, 0, 0, 0, 0) + 2);
   DEC(buf, MIMI_ERR_BAD_CONTENT); /* eight elements */
   snprintf(buf, sizeof buf, "9f%sff", msg(0, 0, 0, 0, 0, 0, 0) + 2);
