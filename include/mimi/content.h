@@ -228,6 +228,15 @@ void mimi_history_free(mimi_history *h);
  * twice is BAD_CONTENT (§9.1: duplicate message IDs are suspicious). */
 MIMI_MUST_CHECK mimi_err mimi_history_add(mimi_history *h, const uint8_t id[MIMI_MESSAGE_ID_LEN],
                                           const uint8_t *sender, size_t sender_len);
+/* Records a message with its senderUri (if any) and inReplyTo. */
+MIMI_MUST_CHECK mimi_err mimi_history_add_content(mimi_history *h,
+                                                  const uint8_t id[MIMI_MESSAGE_ID_LEN],
+                                                  const mimi_content *c);
+/* §4.1 reply loops: BAD_CONTENT if following c's inReplyTo through the
+ * recorded messages leads back to `id` (c's own message ID) or cycles. */
+MIMI_MUST_CHECK mimi_err mimi_history_check_reply_chain(const mimi_history *h,
+                                                        const uint8_t id[MIMI_MESSAGE_ID_LEN],
+                                                        const mimi_content *c);
 bool mimi_history_contains(const mimi_history *h, const uint8_t id[MIMI_MESSAGE_ID_LEN]);
 size_t mimi_history_count(const mimi_history *h);
 /* A mimi_known_messages view of the store. */

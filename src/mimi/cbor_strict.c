@@ -154,11 +154,15 @@ static mimi_err read_typed(mimi_reader *r, uint8_t major, mimi_cbor_head *h) {
   return MIMI_OK;
 }
 
-mimi_err mimi_cbor_read_uint(mimi_reader *r, uint64_t *v) {
+static mimi_err read_arg(mimi_reader *r, uint8_t major, uint64_t *arg) {
   mimi_cbor_head h;
-  MIMI_TRY(read_typed(r, MIMI_CBOR_UINT, &h));
-  *v = h.arg;
+  MIMI_TRY(read_typed(r, major, &h));
+  *arg = h.arg;
   return MIMI_OK;
+}
+
+mimi_err mimi_cbor_read_uint(mimi_reader *r, uint64_t *v) {
+  return read_arg(r, MIMI_CBOR_UINT, v);
 }
 
 mimi_err mimi_cbor_read_int(mimi_reader *r, int64_t *v) {
@@ -222,24 +226,21 @@ mimi_err mimi_cbor_read_text_copy(mimi_reader *r, size_t max, mimi_bytes *out) {
 }
 
 mimi_err mimi_cbor_read_array(mimi_reader *r, size_t *count) {
-  mimi_cbor_head h;
-  MIMI_TRY(read_typed(r, MIMI_CBOR_ARRAY, &h));
-  *count = (size_t)h.arg;
+  uint64_t n;
+  MIMI_TRY(read_arg(r, MIMI_CBOR_ARRAY, &n));
+  *count = (size_t)n;
   return MIMI_OK;
 }
 
 mimi_err mimi_cbor_read_map(mimi_reader *r, size_t *count) {
-  mimi_cbor_head h;
-  MIMI_TRY(read_typed(r, MIMI_CBOR_MAP, &h));
-  *count = (size_t)h.arg;
+  uint64_t n;
+  MIMI_TRY(read_arg(r, MIMI_CBOR_MAP, &n));
+  *count = (size_t)n;
   return MIMI_OK;
 }
 
 mimi_err mimi_cbor_read_tag(mimi_reader *r, uint64_t *tag) {
-  mimi_cbor_head h;
-  MIMI_TRY(read_typed(r, MIMI_CBOR_TAG, &h));
-  *tag = h.arg;
-  return MIMI_OK;
+  return read_arg(r, MIMI_CBOR_TAG, tag);
 }
 
 static mimi_err read_simple(mimi_reader *r, uint64_t *simple) {
@@ -434,28 +435,27 @@ size_t mimi_cbor_encode_head(uint8_t major, uint64_t arg, uint8_t out[HEAD_MAX])
   }
 }
 
-void mimi_cbor_write_uint(mimi_writer *w, uint64_t v) {
-  unsigned char b[HEAD_MAX];
-  put(w, b, cbor_encode_uint(v, b, sizeof b));
+static void write_head(mimi_writer *w, uint8_t major, uint64_t arg) {
+  uint8_t b[HEAD_MAX];
+  put(w, b, mimi_cbor_encode_head(major, arg, b));
 }
 
+void mimi_cbor_write_uint(mimi_writer *w, uint64_t v) { write_head(w, MIMI_CBOR_UINT, v); }
+
 void mimi_cbor_write_int(mimi_writer *w, int64_t v) {
-  unsigned char b[HEAD_MAX];
   if (v >= 0)
-    put(w, b, cbor_encode_uint((uint64_t)v, b, sizeof b));
+    write_head(w, MIMI_CBOR_UINT, (uint64_t)v);
   else
-    put(w, b, cbor_encode_negint((uint64_t)(-1 - v), b, sizeof b));
+    write_head(w, MIMI_CBOR_NEGINT, (uint64_t)(-1 - v));
 }
 
 void mimi_cbor_write_bytes(mimi_writer *w, const uint8_t *p, size_t n) {
-  unsigned char b[HEAD_MAX];
-  put(w, b, cbor_encode_bytestring_start(n, b, sizeof b));
+  write_head(w, MIMI_CBOR_BYTES, n);
   if (n) mimi_write_raw(w, p, n);
 }
 
 void mimi_cbor_write_text(mimi_writer *w, const uint8_t *p, size_t n) {
-  unsigned char b[HEAD_MAX];
-  put(w, b, cbor_encode_string_start(n, b, sizeof b));
+  write_head(w, MIMI_CBOR_TEXT, n);
   if (n) mimi_write_raw(w, p, n);
 }
 
@@ -463,20 +463,11 @@ void mimi_cbor_write_cstr(mimi_writer *w, const char *s) {
   mimi_cbor_write_text(w, (const uint8_t *)s, strlen(s));
 }
 
-void mimi_cbor_write_array(mimi_writer *w, size_t count) {
-  unsigned char b[HEAD_MAX];
-  put(w, b, cbor_encode_array_start(count, b, sizeof b));
-}
+void mimi_cbor_write_array(mimi_writer *w, size_t count) { write_head(w, MIMI_CBOR_ARRAY, count); }
 
-void mimi_cbor_write_map(mimi_writer *w, size_t count) {
-  unsigned char b[HEAD_MAX];
-  put(w, b, cbor_encode_map_start(count, b, sizeof b));
-}
+void mimi_cbor_write_map(mimi_writer *w, size_t count) { write_head(w, MIMI_CBOR_MAP, count); }
 
-void mimi_cbor_write_tag(mimi_writer *w, uint64_t tag) {
-  unsigned char b[HEAD_MAX];
-  put(w, b, cbor_encode_tag(tag, b, sizeof b));
-}
+void mimi_cbor_write_tag(mimi_writer *w, uint64_t tag) { write_head(w, MIMI_CBOR_TAG, tag); }
 
 void mimi_cbor_write_bool(mimi_writer *w, bool v) {
   unsigned char b[HEAD_MAX];

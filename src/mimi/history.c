@@ -8,7 +8,9 @@
 
 typedef struct {
   bool used;
+  bool has_in_reply_to;
   uint8_t id[MIMI_MESSAGE_ID_LEN];
+  uint8_t in_reply_to[MIMI_MESSAGE_ID_LEN];
   mimi_bytes sender;
 } slot;
 
@@ -76,6 +78,41 @@ mimi_err mimi_history_add(mimi_history *h, const uint8_t id[MIMI_MESSAGE_ID_LEN]
   dst->sender = s;
   h->count++;
   return MIMI_OK;
+}
+
+mimi_err mimi_history_add_content(mimi_history *h, const uint8_t id[MIMI_MESSAGE_ID_LEN],
+                                  const mimi_content *c) {
+  const uint8_t *sender = NULL;
+  size_t sender_len = 0;
+  if (mimi_content_sender_uri(c, &sender, &sender_len) != MIMI_OK) sender = NULL;
+  MIMI_TRY(mimi_history_add(h, id, sender, sender_len));
+  if (c->has_in_reply_to) {
+    slot *s = find(h, id);
+    s->has_in_reply_to = true;
+    memcpy(s->in_reply_to, c->in_reply_to, MIMI_MESSAGE_ID_LEN);
+  }
+  return MIMI_OK;
+}
+
+/* §4.1: follow the inReplyTo chain through known messages; it must not come
+ * back to the new message or to any message already on the chain. A link
+ * to an unknown message ends the walk (the rest cannot be checked). */
+mimi_err mimi_history_check_reply_chain(const mimi_history *h,
+                                        const uint8_t id[MIMI_MESSAGE_ID_LEN],
+                                        const mimi_content *c) {
+  if (!c->has_in_reply_to) return MIMI_OK;
+  const uint8_t *next = c->in_reply_to;
+  /* Floyd's tortoise and hare over the chain of known messages. */
+  const uint8_t *slow = next;
+  for (size_t steps = 0; steps <= h->count; steps++) {
+    if (memcmp(next, id, MIMI_MESSAGE_ID_LEN) == 0) return MIMI_ERR_BAD_CONTENT;
+    const slot *s = find(h, next);
+    if (!s->used || !s->has_in_reply_to) return MIMI_OK;
+    next = s->in_reply_to;
+    if (steps % 2 == 1) slow = find(h, slow)->in_reply_to;
+    if (memcmp(next, slow, MIMI_MESSAGE_ID_LEN) == 0) return MIMI_ERR_BAD_CONTENT;
+  }
+  return MIMI_ERR_BAD_CONTENT; /* longer than the history: it must cycle */
 }
 
 bool mimi_history_contains(const mimi_history *h, const uint8_t id[MIMI_MESSAGE_ID_LEN]) {

@@ -471,12 +471,67 @@ static void test_links(mimi_history *hist) {
   mimi_test_case();
 }
 
+/* §4.1: inReplyTo chains must not loop. IDs here are arbitrary labels. */
+static void test_reply_chains(void) {
+  mimi_history *h;
+  CHECK_OK(mimi_history_new(&h));
+  uint8_t ids[6][MIMI_MESSAGE_ID_LEN];
+  for (int i = 0; i < 6; i++) {
+    memset(ids[i], 0, sizeof ids[i]);
+    ids[i][0] = 0x01;
+    ids[i][1] = (uint8_t)(i + 1);
+  }
+  mimi_content m;
+  memset(&m, 0, sizeof m);
+  /* 0 <- 1 <- 2 (each replies to the previous) */
+  CHECK_OK(mimi_history_add_content(h, ids[0], &m));
+  m.has_in_reply_to = true;
+  memcpy(m.in_reply_to, ids[0], 32);
+  CHECK_OK(mimi_history_add_content(h, ids[1], &m));
+  memcpy(m.in_reply_to, ids[1], 32);
+  CHECK_OK(mimi_history_add_content(h, ids[2], &m));
+  /* 3 <-> 4: a forged two-message cycle */
+  memcpy(m.in_reply_to, ids[4], 32);
+  CHECK_OK(mimi_history_add_content(h, ids[3], &m));
+  memcpy(m.in_reply_to, ids[3], 32);
+  CHECK_OK(mimi_history_add_content(h, ids[4], &m));
+
+  memcpy(m.in_reply_to, ids[2], 32);
+  CHECK_OK(mimi_history_check_reply_chain(h, ids[5], &m));
+  CHECK_ERR(mimi_history_check_reply_chain(h, ids[0], &m), MIMI_ERR_BAD_CONTENT);
+  CHECK_ERR(mimi_history_check_reply_chain(h, ids[1], &m), MIMI_ERR_BAD_CONTENT);
+  memcpy(m.in_reply_to, ids[3], 32);
+  CHECK_ERR(mimi_history_check_reply_chain(h, ids[5], &m), MIMI_ERR_BAD_CONTENT);
+  memcpy(m.in_reply_to, ids[5], 32); /* a reply to itself */
+  CHECK_ERR(mimi_history_check_reply_chain(h, ids[5], &m), MIMI_ERR_BAD_CONTENT);
+  m.in_reply_to[2] = 0x77; /* unknown target: the walk stops */
+  CHECK_OK(mimi_history_check_reply_chain(h, ids[5], &m));
+  m.has_in_reply_to = false;
+  CHECK_OK(mimi_history_check_reply_chain(h, ids[0], &m));
+  mimi_history_free(h);
+
+  /* The draft's examples form loop-free chains. */
+  CHECK_OK(mimi_history_new(&h));
+  for (size_t i = 0; i < N_EXAMPLES; i++) {
+    mimi_content c;
+    uint8_t id[MIMI_MESSAGE_ID_LEN];
+    examples[i].build(&c);
+    CHECK_OK(mimi_content_message_id(&c, id));
+    CHECK_OK(mimi_history_check_reply_chain(h, id, &c));
+    CHECK_OK(mimi_history_add_content(h, id, &c));
+    mimi_content_free(&c);
+  }
+  mimi_history_free(h);
+  mimi_test_case();
+}
+
 int main(void) {
   mimi_history *hist;
   CHECK_OK(mimi_history_new(&hist));
   for (size_t i = 0; i < N_EXAMPLES; i++) test_example(&examples[i], hist);
   test_implied_original();
   test_links(hist);
+  test_reply_chains();
   mimi_history_free(hist);
   return mimi_test_summary("test_content_examples");
 }
