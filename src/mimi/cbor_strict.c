@@ -1,6 +1,7 @@
 /* cbor_strict.c — strict deterministic CBOR reading (RFC 8949 §3, §4.2.1)
  * and canonical writing through libcbor's head encoders. */
 #include "cbor_strict.h"
+#include "text_util.h"
 
 #include <cbor.h>
 #include <string.h>
@@ -382,29 +383,10 @@ int mimi_cbor_key_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
 bool mimi_cbor_utf8_valid(const uint8_t *p, size_t n) {
   size_t i = 0;
   while (i < n) {
-    uint8_t c = p[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len;
-    uint32_t cp, min;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2, cp = c & 0x1f, min = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3, cp = c & 0x0f, min = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (n - i < len) return false;
-    for (size_t k = 1; k < len; k++) {
-      if ((p[i + k] & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (p[i + k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += len;
+    uint32_t cp;
+    size_t k = mimi_utf8_next(p + i, n - i, &cp);
+    if (k == 0) return false;
+    i += k;
   }
   return true;
 }
