@@ -12,19 +12,13 @@
 #include "mimi/content.h"
 
 static mimi_bytes load(const char *name) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/mimi-content/%s", MIMI_VECTOR_DIR, name);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  mimi_bytes b = {NULL, 0};
-  uint8_t buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    if (mimi_bytes_append(&b, buf, n) != MIMI_OK) exit(2);
-  fclose(f);
+  char rel[512];
+  snprintf(rel, sizeof rel, "mimi-content/%s", name);
+  size_t len;
+  char *raw = mimi_vec_read(rel, &len);
+  mimi_bytes b;
+  if (mimi_bytes_copy(&b, (const uint8_t *)raw, len) != MIMI_OK) exit(2);
+  free(raw);
   return b;
 }
 
