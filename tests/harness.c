@@ -74,6 +74,23 @@ json_t *mimi_vec_load(const char *relpath) {
   return j;
 }
 
+char *mimi_vec_read(const char *relpath, size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", MIMI_VECTOR_DIR, relpath);
+  FILE *f = fopen(path, "rb");
+  long n = -1;
+  if (f != NULL && fseek(f, 0, SEEK_END) == 0) n = ftell(f);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (buf == NULL || fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(2);
+  }
+  fclose(f);
+  buf[n] = '\0';
+  *len = (size_t)n;
+  return buf;
+}
+
 mimi_bytes mimi_vec_hex(json_t *obj, const char *key) {
   json_t *v = json_object_get(obj, key);
   mimi_bytes b = {NULL, 0};

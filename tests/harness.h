@@ -81,5 +81,8 @@ json_t *mimi_vec_load(const char *relpath);
 mimi_bytes mimi_vec_hex(json_t *obj, const char *key);
 /* Integer field. */
 long long mimi_vec_int(json_t *obj, const char *key);
+/* Reads MIMI_VECTOR_DIR/<relpath> whole (for CBOR / EDN vectors), with a NUL
+ * after the *len bytes; free() it. Aborts the test program on failure. */
+char *mimi_vec_read(const char *relpath, size_t *len);
 
 #endif

@@ -158,6 +158,12 @@ typedef struct {
   size_t auth_key_len;
 } mimi_hpke_params;
 
+/* Errors: BAD_KEY for any unusable key or enc (wrong length, not on the
+ * curve, scalar out of range, all-zero X25519/X448 DH output); AEAD_OPEN when
+ * open fails authentication; INVALID_ARG when mode, PSK and auth_key do not
+ * match (RFC 9180 §5.1); UNSUPPORTED_SUITE for unknown ids; seal/open on an
+ * export-only (0xFFFF) context is UNSUPPORTED_SUITE. */
+
 /* Caller-allocated; holds secrets until mimi_hpke_ctx_clear. */
 typedef struct {
   uint16_t kem, kdf, aead; /* kem: the export label's suite_id names it */

@@ -277,22 +277,33 @@ void mls_secret_tree_free(mls_secret_tree *st); /* wipes everything; NULL ok */
  * consumed. TOO_LARGE once all 2^32 generations are used. */
 MIMI_MUST_CHECK mimi_err mls_secret_tree_next(mls_secret_tree *st, uint32_t leaf,
                                               mls_ratchet_type type, mls_key_nonce *out);
-/* Receiving: the key and nonce for (leaf, type, generation), consumed from
- * the tree. Skipping ahead retains the skipped keys within the window.
+/* Receiving is two-phase, because §9.2 consumes a key only once it has
+ * decrypted successfully and a forged message must not cost the genuine one
+ * anything. A ticket records what using up one generation changes.
+ *
+ * Peek: the key and nonce for (leaf, type, generation) and a ticket, with
+ * the tree untouched. Everything that can fail happens here (window checks,
+ * derivations, allocations):
  *   INVALID_ARG          leaf outside the tree or bad type
  *   GENERATION_TOO_FAR   more than max_forward past the next expected one
  *   GENERATION_TOO_OLD   already consumed, or skipped and since evicted
- * On error the tree is unchanged. */
-MIMI_MUST_CHECK mimi_err mls_secret_tree_get(mls_secret_tree *st, uint32_t leaf,
-                                             mls_ratchet_type type, uint32_t generation,
-                                             mls_key_nonce *out);
-/* Gives back a key obtained from mls_secret_tree_get whose message then
- * failed to decrypt, so that the genuine message with that generation can
- * still be read (§9.2 counts only successful decryption as consuming).
- * INVALID_ARG if it was never handed out or is already held;
- * GENERATION_TOO_OLD if it would be evicted at once. *k is wiped either way. */
-MIMI_MUST_CHECK mimi_err mls_secret_tree_return_key(mls_secret_tree *st, uint32_t leaf,
-                                                    mls_ratchet_type type, mls_key_nonce *k);
+ *   NOMEM / crypto errors
+ * Nothing is written on error. */
+typedef struct mls_secret_tree_ticket mls_secret_tree_ticket;
+MIMI_MUST_CHECK mimi_err mls_secret_tree_peek(const mls_secret_tree *st, uint32_t leaf,
+                                              mls_ratchet_type type, uint32_t generation,
+                                              mls_key_nonce *out,
+                                              mls_secret_tree_ticket **ticket);
+/* Consume, once the message has fully verified: the generation is used up
+ * (skipping ahead retains the skipped keys within the window, evicting the
+ * oldest). It fails only when the ticket is not current: st is not the
+ * tree it was peeked from, or the tree changed since (any next or consume on
+ * it, for any leaf) — INVALID_ARG, the tree is unchanged and the caller
+ * peeks again. The ticket is freed either way. */
+MIMI_MUST_CHECK mimi_err mls_secret_tree_consume(mls_secret_tree *st,
+                                                 mls_secret_tree_ticket *ticket);
+/* Drops a ticket whose message was rejected, wiping it (NULL ok). */
+void mls_secret_tree_discard(mls_secret_tree_ticket *ticket);
 
 #ifdef __cplusplus
 }

@@ -10,8 +10,9 @@
  * an AuthenticatedContent whose signature (and membership tag) have been
  * verified; checking the confirmation tag belongs to commit processing.
  *
- * Receiving is transactional: on any error no ratchet generation is consumed
- * (a key taken from the secret tree is given back) and *out is untouched.
+ * Receiving is transactional: on any error the secret tree is exactly as it
+ * was (the key is only peeked until the message has verified) and *out is
+ * untouched.
  */
 #ifndef MIMI_MLS_FRAMING_H
 #define MIMI_MLS_FRAMING_H

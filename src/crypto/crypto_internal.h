@@ -50,10 +50,14 @@ MIMI_MUST_CHECK mimi_err mimi_ec_scalar_check(mimi_curve c, const uint8_t *priv)
  * mimi_curve_pub_len bytes. BAD_KEY for an invalid private key. */
 MIMI_MUST_CHECK mimi_err mimi_curve_pub_from_priv(mimi_curve c, const uint8_t *priv,
                                                   size_t priv_len, uint8_t *pub);
-/* EVP_PKEY for a private key (public part derived) or a public key; the
- * public key is validated (exact length, on the curve, not infinity). */
+/* EVP_PKEY for a private key or a public key; the public key is validated
+ * (exact length, on the curve, not infinity). `pub` of a private key is
+ * optional: when the caller already has it, passing it saves OpenSSL a
+ * scalar multiplication (it must then be the key's own public key). Without
+ * it, NIST-curve keys carry no public part, which signing and ECDH ignore. */
 MIMI_MUST_CHECK mimi_err mimi_curve_pkey_priv(mimi_curve c, const uint8_t *priv,
-                                              size_t priv_len, EVP_PKEY **out);
+                                              size_t priv_len, const uint8_t *pub,
+                                              EVP_PKEY **out);
 MIMI_MUST_CHECK mimi_err mimi_curve_pkey_pub(mimi_curve c, const uint8_t *pub,
                                              size_t pub_len, EVP_PKEY **out);
 /* Draws a private key from rng by rejection sampling (NIST curves) or as raw

@@ -106,21 +106,26 @@ mimi_err mimi_kem_public_key(uint16_t kem, const uint8_t *sk, size_t sk_len, mim
   return mimi_bytes_copy(pk, pkb, k->enc_len);
 }
 
-/* DH(sk, pk) into out (Ndh bytes); *out_len gets Ndh. The peer key is
- * validated; an all-zero X25519/X448 result means a small-order peer point
- * and is refused (RFC 9180 §7.1.4). */
-static mimi_err dh(const mimi_kem_info *k, const uint8_t *sk, size_t sk_len, const uint8_t *pk,
-                   size_t pk_len, uint8_t *out, size_t *out_len) {
+/* DH(sk, pk) into out (Ndh bytes); *out_len gets Ndh. own_pub is sk's
+ * public key when known (NULL otherwise). The peer key is validated; an
+ * all-zero X25519/X448 result means a small-order peer point and is refused
+ * (RFC 9180 §7.1.4). */
+static mimi_err dh(const mimi_kem_info *k, const uint8_t *sk, size_t sk_len,
+                   const uint8_t *own_pub, const uint8_t *pk, size_t pk_len, uint8_t *out,
+                   size_t *out_len) {
   EVP_PKEY *mine = NULL, *peer = NULL;
   EVP_PKEY_CTX *ctx = NULL;
   mimi_err err = mimi_curve_pkey_pub(k->curve, pk, pk_len, &peer);
-  if (err == MIMI_OK) err = mimi_curve_pkey_priv(k->curve, sk, sk_len, &mine);
+  if (err == MIMI_OK) err = mimi_curve_pkey_priv(k->curve, sk, sk_len, own_pub, &mine);
   if (err != MIMI_OK) goto done;
   err = MIMI_ERR_CRYPTO;
   size_t n = MIMI_MAX_KEM_PRIV;
   ctx = EVP_PKEY_CTX_new_from_pkey(NULL, mine, NULL);
   if (ctx == NULL || EVP_PKEY_derive_init(ctx) != 1) goto done;
-  if (EVP_PKEY_derive_set_peer(ctx, peer) != 1) {
+  /* Not validate_peer: mimi_curve_pkey_pub already checked the point, and
+   * OpenSSL's full check adds an n*Q multiplication that proves nothing on
+   * these prime-order curves. */
+  if (EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) != 1) {
     err = MIMI_ERR_BAD_KEY;
     goto done;
   }
@@ -173,9 +178,9 @@ static void context_add(kem_material *m, const uint8_t *p, size_t n) {
 }
 
 static mimi_err dh_add(const mimi_kem_info *k, kem_material *m, const uint8_t *sk, size_t sk_len,
-                       const uint8_t *pk, size_t pk_len) {
+                       const uint8_t *own_pub, const uint8_t *pk, size_t pk_len) {
   size_t n = 0;
-  MIMI_TRY(dh(k, sk, sk_len, pk, pk_len, m->dh + m->dh_len, &n));
+  MIMI_TRY(dh(k, sk, sk_len, own_pub, pk, pk_len, m->dh + m->dh_len, &n));
   m->dh_len += n;
   return MIMI_OK;
 }
@@ -190,12 +195,12 @@ mimi_err mimi_kem_encap(const mimi_kem_info *k, const uint8_t *pk_r, size_t pk_r
   if (pk_r == NULL || pk_r_len != k->enc_len) goto done;
   if ((err = mimi_rng_fill(rng, ikm, k->priv_len)) != MIMI_OK) goto done;
   if ((err = derive_raw(k, ikm, k->priv_len, sk_e, pk_e)) != MIMI_OK) goto done;
-  if ((err = dh_add(k, &m, sk_e, k->priv_len, pk_r, pk_r_len)) != MIMI_OK) goto done;
+  if ((err = dh_add(k, &m, sk_e, k->priv_len, pk_e, pk_r, pk_r_len)) != MIMI_OK) goto done;
   context_add(&m, pk_e, k->enc_len);
   context_add(&m, pk_r, k->enc_len);
   if (sk_s != NULL) {
-    if ((err = dh_add(k, &m, sk_s, sk_s_len, pk_r, pk_r_len)) != MIMI_OK) goto done;
     if ((err = mimi_curve_pub_from_priv(k->curve, sk_s, sk_s_len, pk_s)) != MIMI_OK) goto done;
+    if ((err = dh_add(k, &m, sk_s, sk_s_len, pk_s, pk_r, pk_r_len)) != MIMI_OK) goto done;
     context_add(&m, pk_s, k->enc_len);
   }
   if ((err = extract_and_expand(k, m.dh, m.dh_len, m.context, m.context_len, secret)) !=
@@ -214,13 +219,15 @@ mimi_err mimi_kem_decap(const mimi_kem_info *k, const uint8_t *enc, size_t enc_l
                         size_t pk_s_len, uint8_t *secret) {
   uint8_t pk_r[MIMI_MAX_KEM_PUB];
   kem_material m = {.dh_len = 0, .context_len = 0};
-  mimi_err err = dh_add(k, &m, sk_r, sk_r_len, enc, enc_len);
+  /* Validate enc before spending a scalar multiplication on pk_r. */
+  mimi_err err = enc != NULL && enc_len == k->enc_len ? MIMI_OK : MIMI_ERR_BAD_KEY;
   if (err != MIMI_OK) goto done;
   if ((err = mimi_curve_pub_from_priv(k->curve, sk_r, sk_r_len, pk_r)) != MIMI_OK) goto done;
+  if ((err = dh_add(k, &m, sk_r, sk_r_len, pk_r, enc, enc_len)) != MIMI_OK) goto done;
   context_add(&m, enc, k->enc_len);
   context_add(&m, pk_r, k->enc_len);
   if (pk_s != NULL) {
-    if ((err = dh_add(k, &m, sk_r, sk_r_len, pk_s, pk_s_len)) != MIMI_OK) goto done;
+    if ((err = dh_add(k, &m, sk_r, sk_r_len, pk_r, pk_s, pk_s_len)) != MIMI_OK) goto done;
     context_add(&m, pk_s, k->enc_len);
   }
   err = extract_and_expand(k, m.dh, m.dh_len, m.context, m.context_len, secret);

@@ -3,6 +3,7 @@
  * TLS SignatureScheme values RFC 9420 suites use.
  */
 #include <openssl/err.h>
+#include <string.h>
 
 #include "crypto_internal.h"
 
@@ -22,12 +23,30 @@ static bool scheme_get(uint16_t scheme, sig_scheme *s) {
   }
 }
 
+/* RFC 9420 leaves signature private key encodings to implementations, and
+ * some (the mlswg vectors among them) write ECDSA scalars without leading
+ * zero bytes: a P-521 key can come as 65 bytes. Accept any shorter scalar by
+ * left-padding it into `wide`; EdDSA seeds have no such freedom. */
+static mimi_err widen_scalar(const sig_scheme *s, const uint8_t **priv, size_t *priv_len,
+                             uint8_t wide[MIMI_MAX_KEM_PRIV]) {
+  size_t want = mimi_curve_priv_len(s->curve);
+  if (s->md == NULL || *priv == NULL || *priv_len == 0 || *priv_len >= want) return MIMI_OK;
+  memset(wide, 0, want - *priv_len);
+  memcpy(wide + want - *priv_len, *priv, *priv_len);
+  *priv = wide;
+  *priv_len = want;
+  return MIMI_OK;
+}
+
 mimi_err mimi_sig_public_key(uint16_t scheme, const uint8_t *priv, size_t priv_len,
                              mimi_bytes *pub) {
   sig_scheme s;
   if (!scheme_get(scheme, &s)) return MIMI_ERR_UNSUPPORTED_SUITE;
-  uint8_t buf[MIMI_MAX_KEM_PUB];
-  MIMI_TRY(mimi_curve_pub_from_priv(s.curve, priv, priv_len, buf));
+  uint8_t buf[MIMI_MAX_KEM_PUB], wide[MIMI_MAX_KEM_PRIV];
+  MIMI_TRY(widen_scalar(&s, &priv, &priv_len, wide));
+  mimi_err err = mimi_curve_pub_from_priv(s.curve, priv, priv_len, buf);
+  mimi_secure_zero(wide, sizeof wide);
+  MIMI_TRY(err);
   return mimi_bytes_copy(pub, buf, mimi_curve_pub_len(s.curve));
 }
 
@@ -57,8 +76,12 @@ mimi_err mimi_sign(uint16_t scheme, const uint8_t *priv, size_t priv_len, const 
   if (!scheme_get(scheme, &s)) return MIMI_ERR_UNSUPPORTED_SUITE;
   if (msg == NULL && msg_len > 0) return MIMI_ERR_INVALID_ARG;
   EVP_PKEY *pkey = NULL;
-  MIMI_TRY(mimi_curve_pkey_priv(s.curve, priv, priv_len, &pkey));
-  mimi_err err = MIMI_ERR_CRYPTO;
+  uint8_t wide[MIMI_MAX_KEM_PRIV];
+  MIMI_TRY(widen_scalar(&s, &priv, &priv_len, wide));
+  mimi_err err = mimi_curve_pkey_priv(s.curve, priv, priv_len, NULL, &pkey);
+  mimi_secure_zero(wide, sizeof wide);
+  MIMI_TRY(err);
+  err = MIMI_ERR_CRYPTO;
   mimi_bytes out = {NULL, 0};
   EVP_MD_CTX *mctx = EVP_MD_CTX_new();
   size_t len = 0;

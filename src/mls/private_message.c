@@ -146,9 +146,12 @@ mimi_err mls_private_message_unprotect(const mls_framing_epoch *ep,
                                 &in->ciphertext, &sd));
 
   mls_ratchet_type type = ratchet_type(in->content_type);
-  mls_key_nonce rk, kept;
-  MIMI_TRY(mls_secret_tree_get(ep->secret_tree, sd.leaf_index, type, sd.generation, &rk));
-  kept = rk; /* given back to the tree if anything below fails */
+  mls_key_nonce rk;
+  mls_secret_tree_ticket *ticket;
+  /* Only a message that fully verifies consumes its generation (§9.2): the
+   * tree is left untouched until the very end. */
+  MIMI_TRY(mls_secret_tree_peek(ep->secret_tree, sd.leaf_index, type, sd.generation, &rk,
+                                &ticket));
   mls_key_nonce_apply_reuse_guard(&rk, sd.reuse_guard);
 
   mimi_bytes aad = {NULL, 0}, pt = {NULL, 0};
@@ -176,16 +179,17 @@ mimi_err mls_private_message_unprotect(const mls_framing_epoch *ep,
   size_t pub_len = 0;
   if (err == MIMI_OK) err = signer->get(signer->ctx, &ac.content, &pub, &pub_len);
   if (err == MIMI_OK) err = mls_authenticated_content_verify(ep, &ac, pub, pub_len);
+  /* Fails only if the signer callback changed the tree: then nothing is
+   * consumed and the message is refused. */
+  if (err == MIMI_OK) {
+    err = mls_secret_tree_consume(ep->secret_tree, ticket);
+    ticket = NULL;
+  }
+  mls_secret_tree_discard(ticket);
   if (err != MIMI_OK) {
-    /* Only a message that fully verifies consumes its generation (§9.2).
-     * The tree may still refuse the key back when its retention window is
-     * full; the message's own error is the one to report. */
-    mimi_err ignored = mls_secret_tree_return_key(ep->secret_tree, sd.leaf_index, type, &kept);
-    (void)ignored;
     mls_authenticated_content_free(&ac);
     return err;
   }
-  mls_key_nonce_clear(&kept);
   *out = ac;
   return MIMI_OK;
 }

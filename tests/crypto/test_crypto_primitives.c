@@ -262,8 +262,35 @@ static void test_sig_roundtrip(void) {
     }
     CHECK_OK(mimi_verify(sc, pk.data, pk.len, msg, sizeof msg, sig.data, sig.len));
     mimi_bytes bad = {NULL, 0};
-    CHECK_ERR(mimi_sign(sc, sk.data, sk.len - 1, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+    if (sc == MIMI_SIG_ED25519 || sc == MIMI_SIG_ED448) {
+      /* an EdDSA seed has exactly one length */
+      CHECK_ERR(mimi_sign(sc, sk.data, sk.len - 1, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
+      CHECK(bad.data == NULL);
+    } else {
+      /* an ECDSA scalar without its leading byte is the same integer as
+       * 0x00 || rest: both must give the same public key */
+      mimi_bytes padded, pub_short = {NULL, 0}, pub_padded = {NULL, 0};
+      CHECK_OK(mimi_bytes_copy(&padded, sk.data, sk.len));
+      padded.data[0] = 0;
+      CHECK_OK(mimi_sig_public_key(sc, sk.data + 1, sk.len - 1, &pub_short));
+      CHECK_OK(mimi_sig_public_key(sc, padded.data, padded.len, &pub_padded));
+      CHECK_BYTES(pub_short, pub_padded);
+      mimi_bytes short_sig = {NULL, 0};
+      CHECK_OK(mimi_sign(sc, sk.data + 1, sk.len - 1, msg, sizeof msg, &short_sig));
+      CHECK_OK(mimi_verify(sc, pub_padded.data, pub_padded.len, msg, sizeof msg,
+                           short_sig.data, short_sig.len));
+      mimi_bytes_free(&short_sig);
+      mimi_bytes_free(&pub_short);
+      mimi_bytes_free(&pub_padded);
+      mimi_bytes_free(&padded);
+    }
+    /* longer than the curve's scalar is never a key */
+    mimi_bytes long_key;
+    CHECK_OK(mimi_bytes_alloc(&long_key, sk.len + 1));
+    memcpy(long_key.data + 1, sk.data, sk.len);
+    CHECK_ERR(mimi_sign(sc, long_key.data, long_key.len, msg, sizeof msg, &bad), MIMI_ERR_BAD_KEY);
     CHECK(bad.data == NULL);
+    mimi_bytes_free(&long_key);
     mimi_bytes_free(&sk);
     mimi_bytes_free(&pk);
     mimi_bytes_free(&pk2);
@@ -275,6 +302,32 @@ static void test_sig_roundtrip(void) {
   mimi_bytes sk = {NULL, 0}, pk = {NULL, 0};
   CHECK_ERR(mimi_sig_generate(0x0401, &rng, &sk, &pk), MIMI_ERR_UNSUPPORTED_SUITE);
   CHECK_ERR(mimi_verify(0x0401, NULL, 0, NULL, 0, NULL, 0), MIMI_ERR_UNSUPPORTED_SUITE);
+}
+
+/* Random signature blobs of every length up to 150 bytes, some starting like
+ * DER: always BAD_SIGNATURE, never a crash (run under ASan in CI). */
+static void test_sig_garbage(void) {
+  mimi_test_prng prng;
+  mimi_rng rng = mimi_test_rng_prng(&prng, 77);
+  for (size_t i = 0; i < 5; i++) {
+    mimi_bytes sk = {NULL, 0}, pk = {NULL, 0};
+    CHECK_OK(mimi_sig_generate(schemes[i], &rng, &sk, &pk));
+    uint8_t blob[150];
+    int wrong = 0;
+    for (size_t len = 0; len <= sizeof blob; len++) {
+      CHECK_OK(mimi_rng_fill(&rng, blob, len));
+      if (len >= 2 && (len & 1)) {
+        blob[0] = 0x30; /* SEQUENCE with a plausible length */
+        blob[1] = (uint8_t)(len - 2);
+      }
+      if (mimi_verify(schemes[i], pk.data, pk.len, blob, len, blob, len) !=
+          MIMI_ERR_BAD_SIGNATURE)
+        wrong++;
+    }
+    CHECK(wrong == 0);
+    mimi_bytes_free(&sk);
+    mimi_bytes_free(&pk);
+  }
 }
 
 /* RFC 9420 §5.1.2 SignWithLabel: SignContent = opaque label<V> ("MLS 1.0 " ||
@@ -352,6 +405,38 @@ static void test_kem_keys(void) {
   CHECK(sk.data == NULL && pk.data == NULL);
 }
 
+/* Private scalars must lie in [1, n-1]; n from SEC 2 §2.4.2, §2.5.1, §2.6.1.
+ * (n-1)*G = -G shares G's x coordinate, which ties n to the real curve. */
+static void test_scalar_range(void) {
+  static const char *orders[] = {
+      "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
+      "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196a"
+      "ccc52973",
+      "01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc"
+      "0148f709a5d03bb5c9b8899c47aebb6fb71e91386409",
+  };
+  static const uint16_t kems[] = {MIMI_KEM_P256_SHA256, MIMI_KEM_P384_SHA384,
+                                  MIMI_KEM_P521_SHA512};
+  for (size_t i = 0; i < 3; i++) {
+    mimi_bytes n = hex(orders[i]), one = {NULL, 0}, g = {NULL, 0}, neg_g = {NULL, 0};
+    mimi_bytes pk = {NULL, 0};
+    CHECK_OK(mimi_bytes_alloc(&one, n.len));
+    one.data[n.len - 1] = 1;
+    CHECK_OK(mimi_sig_public_key(schemes[i], one.data, one.len, &g));
+    CHECK_ERR(mimi_sig_public_key(schemes[i], n.data, n.len, &pk), MIMI_ERR_BAD_KEY);
+    CHECK_ERR(mimi_kem_public_key(kems[i], n.data, n.len, &pk), MIMI_ERR_BAD_KEY);
+    n.data[n.len - 1]--; /* n - 1 */
+    CHECK_OK(mimi_sig_public_key(schemes[i], n.data, n.len, &neg_g));
+    size_t coord = (g.len - 1) / 2;
+    CHECK(g.len == neg_g.len && memcmp(g.data + 1, neg_g.data + 1, coord) == 0 &&
+          memcmp(g.data + 1 + coord, neg_g.data + 1 + coord, coord) != 0);
+    CHECK(pk.data == NULL);
+    mimi_bytes *all[] = {&n, &one, &g, &neg_g};
+    for (size_t j = 0; j < 4; j++) mimi_bytes_free(all[j]);
+    mimi_test_case();
+  }
+}
+
 int main(void) {
   test_hash();
   test_hmac();
@@ -360,6 +445,8 @@ int main(void) {
   test_suites();
   test_sig_roundtrip();
   test_sig_vectors();
+  test_sig_garbage();
   test_kem_keys();
+  test_scalar_range();
   return mimi_test_summary("test_crypto_primitives");
 }

@@ -26,6 +26,27 @@ static void check_derive(uint16_t kem, json_t *e, const char *ikm_key, const cha
   for (size_t i = 0; i < 6; i++) mimi_bytes_free(all[i]);
 }
 
+/* Each encryption in order: sealed by sender (if any) to the vector's ct,
+ * and the vector's ct opened by receiver to its pt. */
+static void run_encryptions(json_t *list, mimi_hpke_ctx *sender, mimi_hpke_ctx *receiver) {
+  size_t i;
+  json_t *x;
+  json_array_foreach(list, i, x) {
+    mimi_bytes aad = mimi_vec_hex(x, "aad"), pt = mimi_vec_hex(x, "pt");
+    mimi_bytes want_ct = mimi_vec_hex(x, "ct"), ct = {NULL, 0}, out = {NULL, 0};
+    if (sender != NULL) {
+      CHECK(sender->seq == i);
+      CHECK_OK(mimi_hpke_seal(sender, aad.data, aad.len, pt.data, pt.len, &ct));
+      CHECK_BYTES(ct, want_ct);
+    }
+    CHECK_OK(mimi_hpke_open(receiver, aad.data, aad.len, want_ct.data, want_ct.len, &out));
+    CHECK_BYTES(out, pt);
+    n_encryptions++;
+    mimi_bytes *all[] = {&aad, &pt, &want_ct, &ct, &out};
+    for (size_t j = 0; j < 5; j++) mimi_bytes_free(all[j]);
+  }
+}
+
 static void run_entry(json_t *e) {
   uint16_t kem = (uint16_t)mimi_vec_int(e, "kem_id");
   mimi_hpke_params p = {
@@ -78,20 +99,9 @@ static void run_entry(json_t *e) {
   CHECK_MEM(receiver.key, key.len, key.data, key.len);
   CHECK_MEM(receiver.exporter_secret, exp.len, exp.data, exp.len);
 
+  run_encryptions(json_object_get(e, "encryptions"), &sender, &receiver);
   size_t i;
   json_t *x;
-  json_array_foreach(json_object_get(e, "encryptions"), i, x) {
-    mimi_bytes aad = mimi_vec_hex(x, "aad"), pt = mimi_vec_hex(x, "pt");
-    mimi_bytes want_ct = mimi_vec_hex(x, "ct"), ct = {NULL, 0}, out = {NULL, 0};
-    CHECK(sender.seq == i);
-    CHECK_OK(mimi_hpke_seal(&sender, aad.data, aad.len, pt.data, pt.len, &ct));
-    CHECK_BYTES(ct, want_ct);
-    CHECK_OK(mimi_hpke_open(&receiver, aad.data, aad.len, want_ct.data, want_ct.len, &out));
-    CHECK_BYTES(out, pt);
-    n_encryptions++;
-    mimi_bytes *all[] = {&aad, &pt, &want_ct, &ct, &out};
-    for (size_t j = 0; j < 5; j++) mimi_bytes_free(all[j]);
-  }
   json_array_foreach(json_object_get(e, "exports"), i, x) {
     mimi_bytes ctx = mimi_vec_hex(x, "exporter_context");
     mimi_bytes want = mimi_vec_hex(x, "exported_value");
@@ -138,17 +148,7 @@ static void run_p384(json_t *e) {
   CHECK_MEM(r.key, key.len, key.data, key.len);
   CHECK_MEM(r.base_nonce, nonce.len, nonce.data, nonce.len);
   CHECK_MEM(r.exporter_secret, exp.len, exp.data, exp.len);
-  size_t i;
-  json_t *x;
-  json_array_foreach(json_object_get(e, "encryptions"), i, x) {
-    mimi_bytes aad = mimi_vec_hex(x, "aad"), pt = mimi_vec_hex(x, "pt");
-    mimi_bytes ct = mimi_vec_hex(x, "ct"), out = {NULL, 0};
-    CHECK_OK(mimi_hpke_open(&r, aad.data, aad.len, ct.data, ct.len, &out));
-    CHECK_BYTES(out, pt);
-    n_encryptions++;
-    mimi_bytes *all[] = {&aad, &pt, &ct, &out};
-    for (size_t j = 0; j < 4; j++) mimi_bytes_free(all[j]);
-  }
+  run_encryptions(json_object_get(e, "encryptions"), NULL, &r);
   mimi_hpke_ctx_clear(&r);
   mimi_bytes *all[] = {&info, &sk_r, &enc, &key, &nonce, &exp};
   for (size_t j = 0; j < 6; j++) mimi_bytes_free(all[j]);

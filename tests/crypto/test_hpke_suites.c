@@ -376,6 +376,24 @@ static void test_kem_inputs(const keys *k) {
   CHECK(enc.data == NULL);
 }
 
+/* Random enc values: BAD_KEY (not a valid key) or AEAD_OPEN (a valid X25519 /
+ * X448 string that decapsulates to the wrong secret), never success. */
+static void test_enc_garbage(const keys *k, mimi_rng *rng) {
+  mimi_hpke_params p = params_for(k->s, MIMI_HPKE_MODE_BASE);
+  uint8_t enc[133], ct[40];
+  int wrong = 0;
+  for (int i = 0; i < 50; i++) {
+    CHECK_OK(mimi_rng_fill(rng, enc, sizeof enc));
+    CHECK_OK(mimi_rng_fill(rng, ct, sizeof ct));
+    if (i & 1) enc[0] = 0x04;
+    mimi_bytes pt = {NULL, 0};
+    mimi_err err = mimi_hpke_open_once(&p, enc, k->s->kem_enc_len, k->sk_r.data, k->sk_r.len,
+                                       NULL, 0, ct, sizeof ct, &pt);
+    if ((err != MIMI_ERR_BAD_KEY && err != MIMI_ERR_AEAD_OPEN) || pt.data != NULL) wrong++;
+  }
+  CHECK(wrong == 0);
+}
+
 /* RFC 9420 §5.1.3 EncryptWithLabel: SealBase(pk, EncryptContext, "", pt)
  * with EncryptContext = opaque label<V> ("MLS 1.0 " || Label), opaque
  * context<V>. */
@@ -426,6 +444,7 @@ int main(void) {
     test_seq_overflow(&all[i]);
     test_export_only(&all[i]);
     test_kem_inputs(&all[i]);
+    test_enc_garbage(&all[i], &rng);
   }
   test_cross_suite(all);
   test_encrypt_with_label();

@@ -3,7 +3,7 @@
  * and PrivateMessage for a proposal, a commit and application data, protect
  * the same content ourselves and unprotect it again; plus every rejection
  * the receive path has, each leaving the output and the secret tree as they
- * were. */
+ * were, including forgeries naming a generation far ahead. */
 #include <stdlib.h>
 
 #include "harness.h"
@@ -35,24 +35,6 @@ typedef struct {
   mls_signer_lookup signer;
 } vcase;
 
-/* RFC 9420 leaves the private key encoding open; the vectors write ECDSA
- * scalars minimally (a P-521 key can be 65 bytes), our crypto layer takes
- * the fixed-width big-endian scalar. Same integer, left-padded. */
-static void widen_ecdsa_scalar(uint16_t suite, mimi_bytes *priv) {
-  const mimi_suite *s = mimi_suite_get(suite);
-  size_t want = s == NULL ? 0
-                : s->sig == MIMI_SIG_ECDSA_P521_SHA512 ? 66
-                : s->sig == MIMI_SIG_ECDSA_P384_SHA384 ? 48
-                : s->sig == MIMI_SIG_ECDSA_P256_SHA256 ? 32
-                                                       : 0;
-  if (want == 0 || priv->len >= want) return;
-  mimi_bytes wide;
-  CHECK_OK(mimi_bytes_alloc(&wide, want));
-  memcpy(wide.data + want - priv->len, priv->data, priv->len);
-  mimi_bytes_free(priv);
-  *priv = wide;
-}
-
 static void vcase_init(vcase *v, json_t *c) {
   memset(v, 0, sizeof *v);
   v->json = c;
@@ -66,8 +48,9 @@ static void vcase_init(vcase *v, json_t *c) {
   v->membership_key = mimi_vec_hex(c, "membership_key");
   v->sender_data_secret = mimi_vec_hex(c, "sender_data_secret");
   v->encryption_secret = mimi_vec_hex(c, "encryption_secret");
+  /* For suite 5 this is a 65-byte P-521 scalar: the vectors drop the
+   * leading zero byte, and the crypto layer must accept that. */
   v->sig_priv = mimi_vec_hex(c, "signature_priv");
-  widen_ecdsa_scalar(v->suite, &v->sig_priv);
   v->signer_state.pub = mimi_vec_hex(c, "signature_pub");
   v->signer.get = fixed_signer_get;
   v->signer.ctx = &v->signer_state;
@@ -410,14 +393,12 @@ static void private_vector(vcase *v, const char *key, uint8_t content_type) {
 }
 
 /* A PrivateMessage around an arbitrary plaintext, encrypted exactly as
- * §6.3 says with reuse_guard 0: how malformed-but-authentic content is made. */
-static void seal_raw(vcase *v, mls_secret_tree *st, uint8_t content_type, const mimi_bytes *pt,
-                     mls_private_message *out) {
+ * §6.3 says with reuse_guard 0 under the given key, its generation named in
+ * the sender data: how malformed-but-authentic content and forgeries are
+ * made. seal_raw takes the key from a sender tree. */
+static void seal_with_key(vcase *v, const mls_key_nonce *kn, uint8_t content_type,
+                          const mimi_bytes *pt, mls_private_message *out) {
   const mimi_suite *s = mimi_suite_get(v->suite);
-  mls_key_nonce kn;
-  CHECK_OK(mls_secret_tree_next(st, 1, content_type == MLS_CONTENT_APPLICATION
-                                           ? MLS_RATCHET_APPLICATION
-                                           : MLS_RATCHET_HANDSHAKE, &kn));
   memset(out, 0, sizeof *out);
   CHECK_OK(mimi_bytes_dup(&out->group_id, &v->gc.group_id));
   out->epoch = v->gc.epoch;
@@ -426,9 +407,9 @@ static void seal_raw(vcase *v, mls_secret_tree *st, uint8_t content_type, const 
   mimi_bytes aad_enc;
   CHECK_OK(mls_private_content_aad_encode(&aad, &aad_enc));
   CHECK_OK(mimi_bytes_alloc(&out->ciphertext, pt->len + MIMI_AEAD_TAG));
-  CHECK_OK(mimi_aead_seal(s->aead, kn.key, kn.nonce, aad_enc.data, aad_enc.len, pt->data, pt->len,
-                          out->ciphertext.data));
-  mls_sender_data sd = {1, kn.generation, {0, 0, 0, 0}};
+  CHECK_OK(mimi_aead_seal(s->aead, kn->key, kn->nonce, aad_enc.data, aad_enc.len, pt->data,
+                          pt->len, out->ciphertext.data));
+  mls_sender_data sd = {1, kn->generation, {0, 0, 0, 0}};
   mls_sender_data_aad sd_aad = {out->group_id, out->epoch, content_type};
   mimi_bytes sd_enc, sd_aad_enc;
   CHECK_OK(mls_sender_data_encode(&sd, &sd_enc));
@@ -440,11 +421,20 @@ static void seal_raw(vcase *v, mls_secret_tree *st, uint8_t content_type, const 
   CHECK_OK(mimi_bytes_alloc(&out->encrypted_sender_data, sd_enc.len + MIMI_AEAD_TAG));
   CHECK_OK(mimi_aead_seal(s->aead, sk.key, sk.nonce, sd_aad_enc.data, sd_aad_enc.len, sd_enc.data,
                           sd_enc.len, out->encrypted_sender_data.data));
-  mls_key_nonce_clear(&kn);
   mls_key_nonce_clear(&sk);
   mimi_bytes_free(&aad_enc);
   mimi_bytes_free(&sd_enc);
   mimi_bytes_free(&sd_aad_enc);
+}
+
+static void seal_raw(vcase *v, mls_secret_tree *st, uint8_t content_type, const mimi_bytes *pt,
+                     mls_private_message *out) {
+  mls_key_nonce kn;
+  CHECK_OK(mls_secret_tree_next(st, 1, content_type == MLS_CONTENT_APPLICATION
+                                           ? MLS_RATCHET_APPLICATION
+                                           : MLS_RATCHET_HANDSHAKE, &kn));
+  seal_with_key(v, &kn, content_type, pt, out);
+  mls_key_nonce_clear(&kn);
 }
 
 /* The plaintext of a signed application message: data, signature, padding. */
@@ -518,7 +508,7 @@ static void private_rejections(vcase *v) {
   CHECK_OK(mimi_bytes_from_hex(&bad.authenticated_data, "01"));
   expect_rejected(v, rx, &bad, NULL, MIMI_ERR_AEAD_OPEN);
   mls_private_message_free(&bad);
-  /* an unknown sender: the tree takes the key back */
+  /* an unknown sender: the key was only peeked */
   v->signer_state.err = MIMI_ERR_BAD_SENDER;
   expect_rejected(v, rx, pm, NULL, MIMI_ERR_BAD_SENDER);
   v->signer_state.err = MIMI_OK;
@@ -597,7 +587,7 @@ static void private_rejections(vcase *v) {
   mls_private_message out_pm;
   CHECK_ERR(mls_private_message_protect(&v->ep, &ac, 0, &rng, &out_pm), MIMI_ERR_INVALID_ARG);
   /* a signature that does not verify inside an authentic ciphertext; the
-   * generation is given back, so an honest twin still decrypts */
+   * generation is not consumed, so an honest twin still decrypts */
   CHECK_OK(mimi_bytes_from_hex(&ac.confirmation_tag, "aabb"));
   mls_secret_tree *twin = new_tree(v), *rx2 = new_tree(v);
   mls_private_message good_pm;
@@ -629,6 +619,78 @@ static void private_rejections(vcase *v) {
   mls_message_free(&m);
 }
 
+/* A forged message naming a generation far ahead (within the window) must
+ * cost the genuine ones nothing (§9.2): after it is refused, every earlier
+ * generation still decrypts, in order, and so does the genuine message of
+ * the forged generation. Receivers: a fresh tree whose sender leaf was never
+ * split, the same with nothing retained, and one that already used the
+ * sender's ratchet. Forgeries: content under a wrong key (AEAD_OPEN), and an
+ * authentic key with a bad signature (BAD_SIGNATURE), which fails last. */
+static void expect_accepted(vcase *v, const mls_private_message *pm) {
+  mls_authenticated_content out;
+  mimi_err err = mls_private_message_unprotect(&v->ep, pm, &v->signer, &out);
+  CHECK_ERR(err, MIMI_OK);
+  if (err == MIMI_OK) mls_authenticated_content_free(&out);
+}
+
+static void forged_far_ahead(vcase *v) {
+  enum { N = 5, FAR = 40 };
+  const mimi_suite *s = mimi_suite_get(v->suite);
+  mimi_bytes good_pt, bad_sig_pt;
+  application_plaintext(v, "", &good_pt);
+  application_plaintext(v, "", &bad_sig_pt);
+  bad_sig_pt.data[bad_sig_pt.len - 1] ^= 1; /* the signature's last byte */
+
+  mls_private_message genuine[N + 1], wrong_key, bad_sig;
+  mls_secret_tree *tx = new_tree(v), *tx2 = new_tree(v);
+  mls_key_nonce kn;
+  for (size_t i = 0; i < N; i++) seal_raw(v, tx, MLS_CONTENT_APPLICATION, &good_pt, &genuine[i]);
+  for (size_t i = N; i < FAR; i++) {
+    CHECK_OK(mls_secret_tree_next(tx, 1, MLS_RATCHET_APPLICATION, &kn));
+    CHECK_OK(mls_secret_tree_next(tx2, 1, MLS_RATCHET_APPLICATION, &kn));
+  }
+  for (size_t i = 0; i < N; i++) CHECK_OK(mls_secret_tree_next(tx2, 1, MLS_RATCHET_APPLICATION, &kn));
+  seal_raw(v, tx, MLS_CONTENT_APPLICATION, &good_pt, &genuine[N]);
+  seal_raw(v, tx2, MLS_CONTENT_APPLICATION, &bad_sig_pt, &bad_sig);
+  memset(&kn, 0x42, sizeof kn);
+  kn.generation = FAR;
+  kn.key_len = s->aead_key_len;
+  kn.nonce_len = s->aead_nonce_len;
+  seal_with_key(v, &kn, MLS_CONTENT_APPLICATION, &good_pt, &wrong_key);
+  mls_key_nonce_clear(&kn);
+
+  static const struct {
+    mls_secret_tree_config cfg;
+    size_t first; /* genuine messages received before the forgeries */
+  } rx[] = {
+      {{MLS_SECRET_TREE_DEFAULT_MAX_FORWARD, MLS_SECRET_TREE_DEFAULT_MAX_RETAINED}, 0},
+      {{MLS_SECRET_TREE_DEFAULT_MAX_FORWARD, 0}, 0},
+      {{FAR, 0}, 0},
+      {{MLS_SECRET_TREE_DEFAULT_MAX_FORWARD, 2}, 1},
+      {{FAR, 0}, 1},
+  };
+  for (size_t c = 0; c < sizeof rx / sizeof rx[0]; c++) {
+    mls_secret_tree *r = NULL;
+    CHECK_OK(mls_secret_tree_new(&r, v->suite, v->encryption_secret.data,
+                                 v->encryption_secret.len, 2, &rx[c].cfg));
+    v->ep.secret_tree = r;
+    for (size_t i = 0; i < rx[c].first; i++) expect_accepted(v, &genuine[i]);
+    expect_rejected(v, r, &wrong_key, NULL, MIMI_ERR_AEAD_OPEN);
+    expect_rejected(v, r, &bad_sig, NULL, MIMI_ERR_BAD_SIGNATURE);
+    v->ep.secret_tree = r;
+    for (size_t i = rx[c].first; i <= N; i++) expect_accepted(v, &genuine[i]);
+    v->ep.secret_tree = NULL;
+    mls_secret_tree_free(r);
+  }
+  for (size_t i = 0; i <= N; i++) mls_private_message_free(&genuine[i]);
+  mls_private_message_free(&wrong_key);
+  mls_private_message_free(&bad_sig);
+  mls_secret_tree_free(tx);
+  mls_secret_tree_free(tx2);
+  mimi_bytes_free(&good_pt);
+  mimi_bytes_free(&bad_sig_pt);
+}
+
 static void one_case(json_t *c) {
   vcase v;
   vcase_init(&v, c);
@@ -641,6 +703,7 @@ static void one_case(json_t *c) {
   private_vector(&v, "commit_priv", MLS_CONTENT_COMMIT);
   private_vector(&v, "application_priv", MLS_CONTENT_APPLICATION);
   private_rejections(&v);
+  forged_far_ahead(&v);
   vcase_free(&v);
   mimi_test_case();
 }
