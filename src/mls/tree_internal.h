@@ -103,6 +103,9 @@ typedef struct {
   size_t leaf_parent_hash_len;
 } tree_path;
 
+/* The child of parent `node` whose subtree holds `leaf`, and the other one. */
+MIMI_MUST_CHECK mimi_err tree_children(const mls_rtree *t, uint32_t node, uint32_t leaf,
+                                       uint32_t *near, uint32_t *far);
 /* Direct and filtered direct path of leaf; nothing allocated yet. */
 MIMI_MUST_CHECK mimi_err tree_path_init(tree_path *p, const mls_rtree *t, uint32_t leaf);
 /* New parent nodes with the given public keys (one per fdp node) and their

@@ -30,9 +30,8 @@ void tree_path_clear(tree_path *p) {
   p->new_leaf = NULL;
 }
 
-/* The child of `node` holding the path's leaf, and the other one. */
-static mimi_err children(const mls_rtree *t, uint32_t node, uint32_t leaf, uint32_t *near,
-                         uint32_t *far) {
+mimi_err tree_children(const mls_rtree *t, uint32_t node, uint32_t leaf, uint32_t *near,
+                       uint32_t *far) {
   uint32_t l, r;
   MIMI_TRY(mls_tree_left(node, t->n_leaves, &l));
   MIMI_TRY(mls_tree_right(node, t->n_leaves, &r));
@@ -63,7 +62,7 @@ mimi_err tree_path_set_keys(tree_path *p, const mls_rtree *t, const mimi_bytes *
     /* The new node has no unmerged leaves, so the original sibling tree
      * hash is the sibling's current one (§7.9). */
     uint8_t sib[MIMI_MAX_HASH];
-    MIMI_TRY(children(t, node, p->leaf, &near, &far));
+    MIMI_TRY(tree_children(t, node, p->leaf, &near, &far));
     MIMI_TRY(mls_rtree_tree_hash(t, far, sib));
     MIMI_TRY(tree_parent_hash(s, keys[i], &n->parent_node.parent_hash, sib, above));
     above_len = s->hash_len;
@@ -78,7 +77,7 @@ mimi_err tree_path_root_hash(const tree_path *p, const mls_rtree *t, uint8_t *ou
   MIMI_TRY(tree_hash_leaf_input(t->suite, p->leaf, &p->new_leaf->leaf_node, h));
   for (uint32_t j = 0; j < p->dp.count; j++) {
     uint32_t near, far;
-    MIMI_TRY(children(t, p->dp.nodes[j], p->leaf, &near, &far));
+    MIMI_TRY(tree_children(t, p->dp.nodes[j], p->leaf, &near, &far));
     MIMI_TRY(mls_rtree_tree_hash(t, far, other));
     const mls_parent_node *pn = p->new_nodes[j] != NULL ? &p->new_nodes[j]->parent_node : NULL;
     bool left_side = near < far;

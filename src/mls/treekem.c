@@ -49,13 +49,19 @@ static mimi_err put(mls_treekem_private *p, uint32_t node, const uint8_t *secret
   tk_entry *e = find(p, node);
   if (e == NULL) {
     if (p->count == p->cap) {
+      /* Not realloc: the old block holds path secrets and must be wiped. */
       size_t cap = p->cap ? 2 * p->cap : 8;
-      tk_entry *ne = realloc(p->e, cap * sizeof *ne);
+      tk_entry *ne = malloc(cap * sizeof *ne);
       if (ne == NULL) {
         mimi_bytes_free(priv);
         mimi_bytes_free(pub);
         return MIMI_ERR_NOMEM;
       }
+      if (p->count > 0) {
+        memcpy(ne, p->e, p->count * sizeof *ne);
+        mimi_secure_zero(p->e, p->count * sizeof *ne);
+      }
+      free(p->e);
       p->e = ne;
       p->cap = cap;
     }
@@ -78,7 +84,11 @@ static mimi_err put(mls_treekem_private *p, uint32_t node, const uint8_t *secret
 
 static void drop_at(mls_treekem_private *p, size_t i) {
   entry_wipe(&p->e[i]);
-  p->e[i] = p->e[p->count - 1];
+  if (i != p->count - 1) {
+    p->e[i] = p->e[p->count - 1];
+    /* The vacated slot's secret copy goes; its key bytes now belong to e[i]. */
+    mimi_secure_zero(&p->e[p->count - 1], sizeof p->e[0]);
+  }
   p->count--;
 }
 
@@ -230,10 +240,8 @@ static mimi_err seal_node(const mls_rtree *t, const tree_path *tp, uint32_t i,
                           const mimi_bytes *pub, const uint8_t *secret, const mimi_bytes *gc,
                           const uint32_t *excluded, size_t n_excluded, const mimi_rng *rng,
                           mls_update_path_node *out) {
-  uint32_t l, r, node = tp->fdp.nodes[i];
-  MIMI_TRY(mls_tree_left(node, t->n_leaves, &l));
-  MIMI_TRY(mls_tree_right(node, t->n_leaves, &r));
-  uint32_t copath_child = 2 * tp->leaf < node ? r : l;
+  uint32_t own_child, copath_child;
+  MIMI_TRY(tree_children(t, tp->fdp.nodes[i], tp->leaf, &own_child, &copath_child));
   mls_node_list res;
   MIMI_TRY(mls_rtree_resolution(t, copath_child, excluded, n_excluded, &res));
   mimi_err err = mimi_bytes_dup(&out->encryption_key, pub);
@@ -349,10 +357,9 @@ static mimi_err pick_ciphertext(const mls_rtree *t, const tree_path *tp,
                                 const mls_update_path_node *upn, const uint32_t *excluded,
                                 size_t n_excluded, const mls_hpke_ciphertext **ct,
                                 const tk_entry **key) {
-  uint32_t l, r, node = tp->fdp.nodes[k];
-  MIMI_TRY(mls_tree_left(node, t->n_leaves, &l));
-  MIMI_TRY(mls_tree_right(node, t->n_leaves, &r));
-  uint32_t copath_child = 2 * p->leaf < node ? l : r;
+  /* From the sender's side this is the copath child: the one holding us. */
+  uint32_t copath_child, sender_child;
+  MIMI_TRY(tree_children(t, tp->fdp.nodes[k], p->leaf, &copath_child, &sender_child));
   mls_node_list res;
   MIMI_TRY(mls_rtree_resolution(t, copath_child, excluded, n_excluded, &res));
   mimi_err err = MIMI_ERR_NOT_FOUND;

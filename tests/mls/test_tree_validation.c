@@ -236,14 +236,33 @@ static void test_bad_encodings(json_t *v) {
   mimi_bytes_free(&tree);
 }
 
+/* Case i's tree, its bytes in *bytes. */
+static mls_rtree *case_tree(json_t *v, size_t i, mimi_bytes *bytes) {
+  json_t *c = json_array_get(v, i);
+  *bytes = mimi_vec_hex(c, "tree");
+  mls_rtree *t = NULL;
+  CHECK_OK(mls_rtree_decode(&t, (uint16_t)mimi_vec_int(c, "cipher_suite"), bytes->data,
+                            bytes->len));
+  return t;
+}
+
+/* t encodes to `bytes` and its root hash is `hash`. */
+static void check_same_tree(const mls_rtree *t, const mimi_bytes *bytes, const uint8_t *hash) {
+  mimi_bytes enc;
+  uint8_t h[MIMI_MAX_HASH];
+  CHECK_OK(mls_rtree_encode(t, &enc));
+  CHECK_BYTES(enc, *bytes);
+  mimi_bytes_free(&enc);
+  CHECK_OK(mls_rtree_root_hash(t, h));
+  CHECK_MEM(h, 32, hash, 32);
+}
+
 /* Failed operations leave the tree byte-identical. */
 static void test_failed_ops(json_t *v) {
-  json_t *c = json_array_get(v, 5); /* get_tree(3): leaf 3 blank */
-  mimi_bytes tree = mimi_vec_hex(c, "tree");
-  mls_rtree *t = NULL;
-  CHECK_OK(mls_rtree_decode(&t, 1, tree.data, tree.len));
+  mimi_bytes tree;
+  mls_rtree *t = case_tree(v, 5, &tree); /* get_tree(3): leaf 3 blank */
   if (t != NULL) {
-    uint8_t h0[MIMI_MAX_HASH], h1[MIMI_MAX_HASH];
+    uint8_t h0[MIMI_MAX_HASH];
     CHECK_OK(mls_rtree_root_hash(t, h0));
     CHECK(mls_rtree_leaf(t, 3) == NULL && mls_rtree_leaf(t, 2) != NULL);
     CHECK_ERR(mls_rtree_remove(t, 3), MIMI_ERR_NOT_FOUND);
@@ -254,12 +273,7 @@ static void test_failed_ops(json_t *v) {
     CHECK_ERR(mls_rtree_filtered_direct_path(t, 4, &fdp), MIMI_ERR_INVALID_ARG);
     mls_node_list res;
     CHECK_ERR(mls_rtree_resolution(t, 7, NULL, 0, &res), MIMI_ERR_INVALID_ARG);
-    mimi_bytes enc;
-    CHECK_OK(mls_rtree_encode(t, &enc));
-    CHECK_BYTES(enc, tree);
-    mimi_bytes_free(&enc);
-    CHECK_OK(mls_rtree_root_hash(t, h1));
-    CHECK_MEM(h0, 32, h1, 32);
+    check_same_tree(t, &tree, h0);
     /* Excluding a leaf drops it from resolutions: node 5 resolves to {4}. */
     CHECK_OK(mls_rtree_resolution(t, 5, NULL, 0, &res));
     CHECK(res.count == 1 && res.nodes[0] == 4);
@@ -276,10 +290,8 @@ static void test_failed_ops(json_t *v) {
 /* Adding to a full tree doubles it (§7.7); removing that member truncates
  * it back: same bytes, and the cached root hash matches the vector. */
 static void test_extend_truncate(json_t *v) {
-  json_t *c = json_array_get(v, 2);
-  mimi_bytes tree = mimi_vec_hex(c, "tree");
-  mls_rtree *t = NULL;
-  CHECK_OK(mls_rtree_decode(&t, 1, tree.data, tree.len));
+  mimi_bytes tree;
+  mls_rtree *t = case_tree(v, 2, &tree);
   if (t != NULL) {
     uint8_t h[MIMI_MAX_HASH], h2[MIMI_MAX_HASH];
     CHECK_OK(mls_rtree_root_hash(t, h));
@@ -293,12 +305,7 @@ static void test_extend_truncate(json_t *v) {
     CHECK(memcmp(h, h2, 32) != 0);
     CHECK_OK(mls_rtree_remove(t, 8));
     CHECK(mls_rtree_leaf_count(t) == 8);
-    mimi_bytes enc;
-    CHECK_OK(mls_rtree_encode(t, &enc));
-    CHECK_BYTES(enc, tree);
-    mimi_bytes_free(&enc);
-    CHECK_OK(mls_rtree_root_hash(t, h2));
-    CHECK_MEM(h, 32, h2, 32);
+    check_same_tree(t, &tree, h);
     /* Removing leaf 7 blanks the root; leaf 6 keeps the tree at 8 leaves. */
     CHECK_OK(mls_rtree_remove(t, 7));
     CHECK(mls_rtree_leaf_count(t) == 8 && mls_rtree_node(t, 7) == NULL);
@@ -311,6 +318,7 @@ static void test_extend_truncate(json_t *v) {
     CHECK(idx == 4 && mls_rtree_leaf_count(t) == 8 && mls_rtree_node(t, 9) == NULL);
     CHECK_OK(mls_rtree_root_hash(t, h2));
     mls_rtree *fresh = NULL;
+    mimi_bytes enc;
     CHECK_OK(mls_rtree_encode(t, &enc));
     CHECK_OK(mls_rtree_decode(&fresh, 1, enc.data, enc.len));
     if (fresh != NULL) {

@@ -176,6 +176,21 @@ static void fresh_path(uint32_t sender, const uint32_t *ex, size_t n_ex, mls_upd
   mls_rtree_free(t);
 }
 
+/* Receiver r processes path on copies of the tree and its state and gets
+ * commit secret cs. */
+static void decap_copy_matches(uint32_t r, uint32_t sender, const mls_update_path *path,
+                               const uint32_t *ex, size_t n_ex, const uint8_t *cs) {
+  mls_rtree *t = NULL;
+  mls_treekem_private *p = NULL;
+  uint8_t got[NH];
+  CHECK_OK(mls_rtree_clone(&t, tree));
+  CHECK_OK(mls_treekem_private_clone(&p, priv[r]));
+  CHECK_OK(mls_treekem_decap(t, p, sender, path, &ctx, ex, n_ex, got));
+  CHECK_MEM(got, NH, cs, NH);
+  mls_treekem_private_free(p);
+  mls_rtree_free(t);
+}
+
 /* The encoded provisional GroupContext of `path` merged from sender. */
 static void provisional(uint32_t sender, const mls_update_path *path, mimi_bytes *out) {
   mls_rtree *t = NULL;
@@ -207,7 +222,7 @@ static void reseal(uint32_t sender, mls_update_path *path, size_t node, const ui
  * key, leaves 0 and 1 at node 3 with node 1's key. */
 static void test_rejections(void) {
   mls_update_path good, bad;
-  uint8_t cs[NH], got[NH];
+  uint8_t cs[NH];
   fresh_path(2, NULL, 0, &good, cs);
   CHECK(good.nodes_count == 2);
 
@@ -328,16 +343,8 @@ static void test_rejections(void) {
 
   /* The sender itself cannot be decrypted for; valid paths still work on
    * copies after all the failures above. */
-  for (uint32_t r = 0; r < N; r++) {
-    if (r == 2) continue;
-    mls_treekem_private *p = NULL;
-    CHECK_OK(mls_rtree_clone(&t, tree));
-    CHECK_OK(mls_treekem_private_clone(&p, priv[r]));
-    CHECK_OK(mls_treekem_decap(t, p, 2, &good, &ctx, NULL, 0, got));
-    CHECK_MEM(got, NH, cs, NH);
-    mls_treekem_private_free(p);
-    mls_rtree_free(t);
-  }
+  for (uint32_t r = 0; r < N; r++)
+    if (r != 2) decap_copy_matches(r, 2, &good, NULL, 0, cs);
   mls_update_path_free(&good);
 }
 
@@ -346,22 +353,13 @@ static void test_rejections(void) {
 static void test_excluded(void) {
   const uint32_t ex[] = {3};
   mls_update_path path;
-  uint8_t cs[NH], got[NH];
+  uint8_t cs[NH];
   fresh_path(2, ex, 1, &path, cs);
   CHECK(path.nodes_count == 2 && path.nodes[0].encrypted_path_secret_count == 0 &&
         path.nodes[1].encrypted_path_secret_count == 1);
   expect_decap(3, priv[3], 2, &path, ex, 1, MIMI_ERR_INVALID_ARG);
   expect_decap(3, priv[3], 2, &path, NULL, 0, MIMI_ERR_BAD_UPDATE_PATH);
-  for (uint32_t r = 0; r < 2; r++) {
-    mls_rtree *t = NULL;
-    mls_treekem_private *p = NULL;
-    CHECK_OK(mls_rtree_clone(&t, tree));
-    CHECK_OK(mls_treekem_private_clone(&p, priv[r]));
-    CHECK_OK(mls_treekem_decap(t, p, 2, &path, &ctx, ex, 1, got));
-    CHECK_MEM(got, NH, cs, NH);
-    mls_treekem_private_free(p);
-    mls_rtree_free(t);
-  }
+  for (uint32_t r = 0; r < 2; r++) decap_copy_matches(r, 2, &path, ex, 1, cs);
   mls_update_path_free(&path);
 }
 
