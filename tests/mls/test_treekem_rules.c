@@ -415,6 +415,172 @@ static void test_private_rules(void) {
   mls_treekem_private_free(p);
 }
 
+/* ---- a group evolving at random: adds (left as unmerged leaves), removes
+ * (truncating), updates and commits, each processed by every member. After
+ * every step the tree validates in full and its cached root hash equals a
+ * from-scratch one; after every commit all members agree on the secret and
+ * the tree, and every private state matches the tree. */
+
+#define MAXM 24
+
+typedef struct {
+  mls_rtree *tree;
+  member mem[MAXM];
+  mls_treekem_private *priv[MAXM]; /* by leaf index; NULL = no member */
+  bool used[MAXM];
+  uint8_t next_tag;
+} evo;
+
+static void evo_check(evo *e) {
+  CHECK_OK(mls_rtree_validate(e->tree, group_id, sizeof group_id - 1, NULL, NULL));
+  mimi_bytes enc;
+  CHECK_OK(mls_rtree_encode(e->tree, &enc));
+  mls_rtree *fresh = NULL;
+  CHECK_OK(mls_rtree_decode(&fresh, SUITE, enc.data, enc.len));
+  uint8_t a[NH], b[NH];
+  CHECK_OK(mls_rtree_root_hash(e->tree, a));
+  if (fresh != NULL) {
+    CHECK_OK(mls_rtree_root_hash(fresh, b));
+    CHECK_MEM(a, NH, b, NH);
+  }
+  mls_rtree_free(fresh);
+  mimi_bytes_free(&enc);
+}
+
+static void evo_add(evo *e) {
+  member x;
+  make_member(&x, 100 + e->next_tag++);
+  uint32_t idx = 0;
+  CHECK_OK(mls_rtree_add(e->tree, &x.leaf, &idx));
+  if (idx >= MAXM || e->used[idx]) {
+    CHECK(0);
+    return;
+  }
+  CHECK_OK(mls_treekem_private_new(&e->priv[idx], SUITE, idx, x.kem_priv.data, x.kem_priv.len));
+  e->mem[idx] = x;
+  e->used[idx] = true;
+}
+
+static void evo_drop(evo *e, uint32_t l) {
+  mls_treekem_private_free(e->priv[l]);
+  e->priv[l] = NULL;
+  mimi_bytes_free(&e->mem[l].kem_priv);
+  mimi_bytes_free(&e->mem[l].sig_priv);
+  mls_leaf_node_free(&e->mem[l].leaf);
+  e->used[l] = false;
+}
+
+static void evo_update(evo *e, uint32_t l) {
+  const mimi_suite *s = mimi_suite_get(SUITE);
+  mls_leaf_node leaf;
+  CHECK_OK(mimi_clone(mls_leaf_node_type(), &leaf, mls_rtree_leaf(e->tree, l)));
+  mimi_bytes sk;
+  mimi_bytes_free(&leaf.encryption_key);
+  CHECK_OK(mimi_kem_generate_key_pair(s->kem, mimi_rng_system(), &sk, &leaf.encryption_key));
+  mls_leaf_node_source_free(&leaf.source);
+  leaf.source.leaf_node_source = MLS_LEAF_SOURCE_UPDATE;
+  CHECK_OK(mls_leaf_node_sign(SUITE, &leaf, e->mem[l].sig_priv.data, e->mem[l].sig_priv.len,
+                              group_id, sizeof group_id - 1, l));
+  CHECK_OK(mls_rtree_update(e->tree, l, &leaf));
+  mls_treekem_private_free(e->priv[l]);
+  e->priv[l] = NULL;
+  CHECK_OK(mls_treekem_private_new(&e->priv[l], SUITE, l, sk.data, sk.len));
+  mimi_bytes_free(&sk);
+  mls_leaf_node_free(&leaf);
+}
+
+static void evo_commit(evo *e, uint32_t sender) {
+  mls_rtree *after = NULL;
+  mls_update_path path;
+  mls_treekem_private *np = NULL;
+  uint8_t cs[NH], got[NH];
+  CHECK_OK(mls_rtree_clone(&after, e->tree));
+  CHECK_OK(mls_treekem_encap(after, sender, NULL, e->mem[sender].sig_priv.data,
+                             e->mem[sender].sig_priv.len, &ctx, NULL, 0, mimi_rng_system(), &path,
+                             &np, cs));
+  if (np == NULL) {
+    mls_rtree_free(after);
+    return;
+  }
+  mimi_bytes want;
+  CHECK_OK(mls_rtree_encode(after, &want));
+  for (uint32_t l = 0; l < MAXM; l++) {
+    if (!e->used[l] || l == sender) continue;
+    mls_rtree *t = NULL;
+    CHECK_OK(mls_rtree_clone(&t, e->tree));
+    CHECK_OK(mls_treekem_decap(t, e->priv[l], sender, &path, &ctx, NULL, 0, got));
+    CHECK_MEM(got, NH, cs, NH);
+    mimi_bytes enc;
+    CHECK_OK(mls_rtree_encode(t, &enc));
+    CHECK_BYTES(enc, want);
+    mimi_bytes_free(&enc);
+    CHECK_OK(mls_treekem_private_check(e->priv[l], t));
+    mls_rtree_free(t);
+  }
+  mls_treekem_private_free(e->priv[sender]);
+  e->priv[sender] = np;
+  mls_rtree_free(e->tree);
+  e->tree = after;
+  mimi_bytes_free(&want);
+  mls_update_path_free(&path);
+}
+
+static uint32_t evo_pick(evo *e, mimi_test_prng *rng) {
+  for (;;) {
+    uint32_t l = (uint32_t)(mimi_test_prng_next(rng) % mls_rtree_leaf_count(e->tree));
+    if (l < MAXM && e->used[l]) return l;
+  }
+}
+
+static void test_evolution(void) {
+  evo e;
+  memset(&e, 0, sizeof e);
+  make_member(&e.mem[0], 99);
+  e.used[0] = true;
+  CHECK_OK(mls_rtree_new(&e.tree, SUITE, &e.mem[0].leaf));
+  CHECK_OK(mls_treekem_private_new(&e.priv[0], SUITE, 0, e.mem[0].kem_priv.data,
+                                   e.mem[0].kem_priv.len));
+  mimi_test_prng rng;
+  mimi_test_rng_prng(&rng, 20261125);
+  int commits = 0, unmerged = 0, truncations = 0;
+  for (int step = 0; step < 120; step++) {
+    uint32_t width_before = mls_rtree_leaf_count(e.tree);
+    uint32_t members = 0;
+    for (uint32_t l = 0; l < MAXM; l++) members += e.used[l];
+    uint64_t r = mimi_test_prng_next(&rng) % 100;
+    if (r < 30 && members < 16) {
+      evo_add(&e);
+    } else if (r < 50 && members > 2) {
+      /* Half of the removals take the rightmost member, so the tree shrinks. */
+      uint32_t l = evo_pick(&e, &rng);
+      if (r < 40)
+        for (uint32_t x = 0; x < MAXM; x++)
+          if (e.used[x]) l = x;
+      CHECK_OK(mls_rtree_remove(e.tree, l));
+      evo_drop(&e, l);
+    } else if (r < 65) {
+      evo_update(&e, evo_pick(&e, &rng));
+    } else {
+      evo_commit(&e, evo_pick(&e, &rng));
+      commits++;
+    }
+    evo_check(&e);
+    truncations += mls_rtree_leaf_count(e.tree) < width_before;
+    for (uint32_t x = 1; x < 2 * mls_rtree_leaf_count(e.tree) - 1; x += 2) {
+      const mls_node *n = mls_rtree_node(e.tree, x);
+      if (n != NULL && n->parent_node.unmerged_leaves_count > 0) {
+        unmerged++;
+        break;
+      }
+    }
+  }
+  /* The walk did reach the interesting states. */
+  CHECK(commits > 20 && unmerged > 10 && truncations > 0);
+  for (uint32_t l = 0; l < MAXM; l++)
+    if (e.used[l]) evo_drop(&e, l);
+  mls_rtree_free(e.tree);
+}
+
 int main(void) {
   setup();
   commit_all(0);
@@ -428,6 +594,8 @@ int main(void) {
   test_encap_failures();
   mimi_test_case();
   test_private_rules();
+  mimi_test_case();
+  test_evolution();
   mimi_test_case();
   teardown();
   return mimi_test_summary("test_treekem_rules");
