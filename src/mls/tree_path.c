@@ -97,11 +97,16 @@ void tree_path_apply(tree_path *p, mls_rtree *t) {
   }
 }
 
+/* Public keys: a plain comparison is fine, and this loop runs over the
+ * whole tree for every key of the path. */
+static bool same_key(const mimi_bytes *a, const mimi_bytes *b) {
+  return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
 static bool key_in_tree(const mls_rtree *t, const mimi_bytes *k) {
   uint32_t w = tree_width(t);
   for (uint32_t i = 0; i < w; i++)
-    if (t->nodes[i].node != NULL && mimi_bytes_eq(tree_node_key(t->nodes[i].node), k))
-      return true;
+    if (t->nodes[i].node != NULL && same_key(tree_node_key(t->nodes[i].node), k)) return true;
   return false;
 }
 
@@ -114,14 +119,14 @@ static mimi_err check_path_keys(const mls_rtree *t, uint32_t sender,
   if (key_in_tree(t, leaf_key)) return MIMI_ERR_DUPLICATE_KEY;
   for (size_t i = 0; i < path->nodes_count; i++) {
     const mimi_bytes *k = &path->nodes[i].encryption_key;
-    if (key_in_tree(t, k) || mimi_bytes_eq(k, leaf_key)) return MIMI_ERR_DUPLICATE_KEY;
+    if (key_in_tree(t, k) || same_key(k, leaf_key)) return MIMI_ERR_DUPLICATE_KEY;
     for (size_t j = 0; j < i; j++)
-      if (mimi_bytes_eq(k, &path->nodes[j].encryption_key)) return MIMI_ERR_DUPLICATE_KEY;
+      if (same_key(k, &path->nodes[j].encryption_key)) return MIMI_ERR_DUPLICATE_KEY;
   }
   for (uint32_t l = 0; l < t->n_leaves; l++) {
     const mls_leaf_node *other = tree_leaf_at(t, 2 * l);
     if (l != sender && other != NULL &&
-        mimi_bytes_eq(&other->signature_key, &path->leaf_node.signature_key))
+        same_key(&other->signature_key, &path->leaf_node.signature_key))
       return MIMI_ERR_DUPLICATE_KEY;
   }
   return MIMI_OK;

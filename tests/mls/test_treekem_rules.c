@@ -2,8 +2,10 @@
  * here from scratch (create, add three members, commit): first that every
  * member agrees, then every rejection rule of §7.5 / §12.4.2 with its exact
  * error code, each leaving the tree (bytes and hash) and the private state
- * unchanged. Expected success values come from the treekem.json vectors in
- * test_treekem.c; here we check agreement and the rules. */
+ * unchanged; then a seeded random walk of adds, removes, updates and commits
+ * checked after every step. Expected success values come from the
+ * treekem.json vectors in test_treekem.c; here we check agreement and the
+ * rules. */
 #include <stdlib.h>
 
 #include "harness.h"
