@@ -176,6 +176,16 @@ MIMI_MUST_CHECK mimi_err mls_treekem_private_set_path_secret(mls_treekem_private
                                                              uint32_t node,
                                                              const uint8_t *path_secret,
                                                              size_t len);
+/* A new member's keys from its Welcome's path_secret (§12.4.3.1): the
+ * secret of the lowest node on both its and the committer's direct paths,
+ * then DeriveSecret(., "path") for each node above it on the committer's
+ * filtered direct path in `t` (the tree after the Commit), every derived
+ * public key checked against the tree (BAD_UPDATE_PATH, also when that
+ * node is not on the committer's filtered direct path). INVALID_ARG if the
+ * committer is p's own leaf or outside the tree; BAD_LENGTH unless Nh. */
+MIMI_MUST_CHECK mimi_err mls_treekem_private_join(mls_treekem_private *p, const mls_rtree *t,
+                                                  uint32_t committer,
+                                                  const uint8_t *path_secret, size_t len);
 /* The path secret held for a node (Nh bytes): NOT_FOUND if none. */
 MIMI_MUST_CHECK mimi_err mls_treekem_private_path_secret(const mls_treekem_private *p,
                                                          uint32_t node, uint8_t *out);

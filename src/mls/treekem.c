@@ -375,6 +375,65 @@ static mimi_err pick_ciphertext(const mls_rtree *t, const tree_path *tp,
   return err;
 }
 
+/* §7.5 steps 4-7: from the path secret of fdp[k], the keys of fdp[k..]
+ * into np, each checked against keys[i]; the secret one past the root goes
+ * to commit_secret (NULL: not wanted). */
+static mimi_err derive_up(mls_treekem_private *np, const mls_node_path *fdp, uint32_t k,
+                          const uint8_t *secret, const mimi_bytes *const *keys,
+                          uint8_t *commit_secret) {
+  const mimi_suite *s = np->suite;
+  uint8_t ps[MIMI_MAX_HASH];
+  memcpy(ps, secret, s->hash_len);
+  mimi_err err = MIMI_OK;
+  for (uint32_t i = k; err == MIMI_OK && i < fdp->count; i++) {
+    err = put_path_secret(np, fdp->nodes[i], ps);
+    if (err == MIMI_OK && !mimi_bytes_eq(&find(np, fdp->nodes[i])->pub, keys[i]))
+      err = MIMI_ERR_BAD_UPDATE_PATH;
+    if (err == MIMI_OK) err = next_path_secret(s, ps);
+  }
+  if (err == MIMI_OK && commit_secret != NULL) memcpy(commit_secret, ps, s->hash_len);
+  mimi_secure_zero(ps, sizeof ps);
+  return err;
+}
+
+/* Moves np's contents into p and frees what p held (now in np). */
+static void private_replace(mls_treekem_private *p, mls_treekem_private *np) {
+  mls_treekem_private tmp = *p;
+  *p = *np;
+  *np = tmp;
+  mls_treekem_private_free(np);
+}
+
+mimi_err mls_treekem_private_join(mls_treekem_private *p, const mls_rtree *t, uint32_t committer,
+                                  const uint8_t *path_secret, size_t len) {
+  if (p->suite != t->suite || committer == p->leaf || committer >= t->n_leaves ||
+      p->leaf >= t->n_leaves)
+    return MIMI_ERR_INVALID_ARG;
+  if (len != p->suite->hash_len) return MIMI_ERR_BAD_LENGTH;
+  mls_node_path fdp;
+  uint32_t lca;
+  MIMI_TRY(mls_rtree_filtered_direct_path(t, committer, &fdp));
+  MIMI_TRY(mls_tree_common_ancestor(2 * p->leaf, 2 * committer, t->n_leaves, &lca));
+  uint32_t k = 0;
+  while (k < fdp.count && fdp.nodes[k] != lca) k++;
+  if (k == fdp.count) return MIMI_ERR_BAD_UPDATE_PATH;
+  const mimi_bytes *keys[MLS_TREE_MAX_DEPTH];
+  for (uint32_t i = k; i < fdp.count; i++) {
+    const mls_node *n = t->nodes[fdp.nodes[i]].node;
+    if (n == NULL) return MIMI_ERR_BAD_UPDATE_PATH;
+    keys[i] = tree_node_key(n);
+  }
+  mls_treekem_private *np;
+  MIMI_TRY(mls_treekem_private_clone(&np, p));
+  mimi_err err = derive_up(np, &fdp, k, path_secret, keys, NULL);
+  if (err != MIMI_OK) {
+    mls_treekem_private_free(np);
+    return err;
+  }
+  private_replace(p, np);
+  return MIMI_OK;
+}
+
 /* Decrypts and derives into a copy of p (the new private state). */
 static mimi_err decap_prepare(const mls_rtree *t, tree_path *tp, const mls_treekem_private *p,
                               const mls_update_path *path, const mls_group_context *ctx,
@@ -413,18 +472,10 @@ static mimi_err decap_prepare(const mls_rtree *t, tree_path *tp, const mls_treek
     for (uint32_t d = 0; d < tp->dp.count; d++) on_path |= tp->dp.nodes[d] == n;
     if (on_path || n >= tree_width(t) || t->nodes[n].node == NULL) drop_at(np, i);
   }
-  uint8_t ps[MIMI_MAX_HASH];
-  memcpy(ps, secret.data, nh);
+  const mimi_bytes *keys[MLS_TREE_MAX_DEPTH];
+  for (uint32_t i = 0; i < tp->fdp.count; i++) keys[i] = &path->nodes[i].encryption_key;
+  err = derive_up(np, &tp->fdp, k, secret.data, keys, commit_secret);
   mimi_bytes_free(&secret);
-  for (uint32_t i = k; err == MIMI_OK && i < tp->fdp.count; i++) {
-    err = put_path_secret(np, tp->fdp.nodes[i], ps);
-    if (err == MIMI_OK &&
-        !mimi_bytes_eq(&find(np, tp->fdp.nodes[i])->pub, &path->nodes[i].encryption_key))
-      err = MIMI_ERR_BAD_UPDATE_PATH;
-    if (err == MIMI_OK) err = next_path_secret(s, ps);
-  }
-  if (err == MIMI_OK) memcpy(commit_secret, ps, nh);
-  mimi_secure_zero(ps, sizeof ps);
   return err;
 }
 
@@ -445,13 +496,11 @@ mimi_err mls_treekem_decap(mls_rtree *t, mls_treekem_private *p, uint32_t sender
     err = decap_prepare(t, &tp, p, path, ctx, excluded, n_excluded, np, secret);
   if (err == MIMI_OK) {
     tree_path_apply(&tp, t);
-    /* Swap the new state into the caller's object. */
-    mls_treekem_private tmp = *p;
-    *p = *np;
-    *np = tmp;
+    private_replace(p, np);
     memcpy(commit_secret, secret, t->suite->hash_len);
+  } else {
+    mls_treekem_private_free(np);
   }
-  mls_treekem_private_free(np);
   tree_path_clear(&tp);
   mimi_secure_zero(secret, sizeof secret);
   return err;

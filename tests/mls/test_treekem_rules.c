@@ -409,6 +409,25 @@ static void test_private_rules(void) {
   CHECK_ERR(mls_treekem_private_set_path_secret(p, 1, secret, NH - 1), MIMI_ERR_BAD_LENGTH);
   CHECK_ERR(mls_treekem_private_path_secret(p, 1, out), MIMI_ERR_NOT_FOUND);
   CHECK_ERR(mls_treekem_private_path_secret(p, 0, out), MIMI_ERR_NOT_FOUND);
+  /* Joining from a path secret: wrong committer, size, or secret. Leaf 1's
+   * lowest common node with committer 3 is the root (node 3). */
+  mls_treekem_private *before = NULL;
+  CHECK_OK(mls_treekem_private_clone(&before, p));
+  CHECK_ERR(mls_treekem_private_join(p, tree, 1, secret, NH), MIMI_ERR_INVALID_ARG);
+  CHECK_ERR(mls_treekem_private_join(p, tree, 4, secret, NH), MIMI_ERR_INVALID_ARG);
+  CHECK_ERR(mls_treekem_private_join(p, tree, 3, secret, NH + 1), MIMI_ERR_BAD_LENGTH);
+  CHECK_ERR(mls_treekem_private_join(p, tree, 3, secret, NH), MIMI_ERR_BAD_UPDATE_PATH);
+  CHECK_ERR(mls_treekem_private_path_secret(p, 3, out), MIMI_ERR_NOT_FOUND);
+  CHECK_OK(mls_treekem_private_check(p, tree));
+  /* ...and the right one: the path secret leaf 3 holds for the root. */
+  uint8_t root_secret[NH];
+  CHECK_OK(mls_treekem_private_path_secret(priv[3], 3, root_secret));
+  CHECK_OK(mls_treekem_private_join(p, tree, 3, root_secret, NH));
+  CHECK_OK(mls_treekem_private_check(p, tree));
+  CHECK_OK(mls_treekem_private_path_secret(p, 3, out));
+  CHECK_MEM(out, NH, root_secret, NH);
+  mls_treekem_private_free(p);
+  p = before;
   CHECK_OK(mls_treekem_private_set_path_secret(p, 1, secret, NH));
   CHECK_OK(mls_treekem_private_path_secret(p, 1, out));
   CHECK_MEM(out, NH, secret, NH);
@@ -430,7 +449,9 @@ typedef struct {
   member mem[MAXM];
   mls_treekem_private *priv[MAXM]; /* by leaf index; NULL = no member */
   bool used[MAXM];
+  bool fresh[MAXM]; /* added since the last commit: joins by Welcome */
   uint8_t next_tag;
+  int joins;
 } evo;
 
 static void evo_check(evo *e) {
@@ -461,6 +482,7 @@ static void evo_add(evo *e) {
   CHECK_OK(mls_treekem_private_new(&e->priv[idx], SUITE, idx, x.kem_priv.data, x.kem_priv.len));
   e->mem[idx] = x;
   e->used[idx] = true;
+  e->fresh[idx] = true;
 }
 
 static void evo_drop(evo *e, uint32_t l) {
@@ -470,6 +492,7 @@ static void evo_drop(evo *e, uint32_t l) {
   mimi_bytes_free(&e->mem[l].sig_priv);
   mls_leaf_node_free(&e->mem[l].leaf);
   e->used[l] = false;
+  e->fresh[l] = false;
 }
 
 static void evo_update(evo *e, uint32_t l) {
@@ -491,14 +514,20 @@ static void evo_update(evo *e, uint32_t l) {
   mls_leaf_node_free(&leaf);
 }
 
+/* The members added since the last commit are excluded from the path and
+ * join from the path secret the committer would put in their Welcome. */
 static void evo_commit(evo *e, uint32_t sender) {
   mls_rtree *after = NULL;
   mls_update_path path;
   mls_treekem_private *np = NULL;
   uint8_t cs[NH], got[NH];
+  uint32_t ex[MAXM];
+  size_t n_ex = 0;
+  for (uint32_t l = 0; l < MAXM; l++)
+    if (e->fresh[l] && l != sender) ex[n_ex++] = l;
   CHECK_OK(mls_rtree_clone(&after, e->tree));
   CHECK_OK(mls_treekem_encap(after, sender, NULL, e->mem[sender].sig_priv.data,
-                             e->mem[sender].sig_priv.len, &ctx, NULL, 0, mimi_rng_system(), &path,
+                             e->mem[sender].sig_priv.len, &ctx, ex, n_ex, mimi_rng_system(), &path,
                              &np, cs));
   if (np == NULL) {
     mls_rtree_free(after);
@@ -508,9 +537,20 @@ static void evo_commit(evo *e, uint32_t sender) {
   CHECK_OK(mls_rtree_encode(after, &want));
   for (uint32_t l = 0; l < MAXM; l++) {
     if (!e->used[l] || l == sender) continue;
+    if (e->fresh[l]) {
+      uint8_t ps[NH];
+      uint32_t lca = 0;
+      CHECK_OK(mls_tree_common_ancestor(2 * l, 2 * sender, mls_rtree_leaf_count(after), &lca));
+      CHECK_OK(mls_treekem_private_path_secret(np, lca, ps));
+      CHECK_OK(mls_treekem_private_join(e->priv[l], after, sender, ps, NH));
+      CHECK_OK(mls_treekem_private_check(e->priv[l], after));
+      e->fresh[l] = false;
+      e->joins++;
+      continue;
+    }
     mls_rtree *t = NULL;
     CHECK_OK(mls_rtree_clone(&t, e->tree));
-    CHECK_OK(mls_treekem_decap(t, e->priv[l], sender, &path, &ctx, NULL, 0, got));
+    CHECK_OK(mls_treekem_decap(t, e->priv[l], sender, &path, &ctx, ex, n_ex, got));
     CHECK_MEM(got, NH, cs, NH);
     mimi_bytes enc;
     CHECK_OK(mls_rtree_encode(t, &enc));
@@ -521,6 +561,7 @@ static void evo_commit(evo *e, uint32_t sender) {
   }
   mls_treekem_private_free(e->priv[sender]);
   e->priv[sender] = np;
+  e->fresh[sender] = false;
   mls_rtree_free(e->tree);
   e->tree = after;
   mimi_bytes_free(&want);
@@ -577,7 +618,7 @@ static void test_evolution(void) {
     }
   }
   /* The walk did reach the interesting states. */
-  CHECK(commits > 20 && unmerged > 10 && truncations > 0);
+  CHECK(commits > 20 && unmerged > 10 && truncations > 0 && e.joins > 5);
   for (uint32_t l = 0; l < MAXM; l++)
     if (e.used[l]) evo_drop(&e, l);
   mls_rtree_free(e.tree);
