@@ -11,7 +11,7 @@ mimi_err group_next_alloc(const mls_group *g, mls_group **out) {
   MIMI_TRY(group_alloc(&n, g->suite, &g->cfg, g->sig_priv.data, g->sig_priv.len));
   n->own_leaf = g->own_leaf;
   mimi_err err = mls_rtree_clone(&n->tree, g->tree);
-  if (err == MIMI_OK) err = mls_treekem_private_clone(&n->priv, g->priv);
+  if (err == MIMI_OK && g->priv != NULL) err = mls_treekem_private_clone(&n->priv, g->priv);
   if (err == MIMI_OK) err = mimi_clone(mls_group_context_type(), &n->ctx, &g->ctx);
   if (err != MIMI_OK) {
     mls_group_free(n);

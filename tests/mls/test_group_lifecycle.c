@@ -1,7 +1,8 @@
 /* test_group_lifecycle.c — groups driven through the public API only:
  * create, add members by Welcome (tree in the Welcome or given out of
  * band), every member processing every proposal and commit, updates,
- * removes, self-removes, external and resumption PSKs, GroupContext
+ * removes, self-removes, external joins and resyncs, external and
+ * resumption PSKs, GroupContext
  * extensions, application messages in every direction after each epoch,
  * serialize / deserialize mid-way, and a seeded random evolution (200
  * steps over up to 16 members). Correctness of the values themselves is
@@ -250,6 +251,40 @@ static void reload(world *w, int i) {
   w->m[i].g = g2;
 }
 
+/* `joiner` joins by external commit from a GroupInfo of `from` (taking
+ * over its old leaf when it is a member already); everyone else processes
+ * the commit. */
+static void external_round(world *w, int joiner, int from) {
+  member *x = &w->m[joiner];
+  mls_group_info gi;
+  CHECK_OK(mls_group_group_info(w->m[from].g, true, true, &gi));
+  uint32_t old = x->in ? mls_group_own_leaf(x->g) : UINT32_MAX;
+  fresh_key_package(w, x);
+  mls_group_config cfg = config(joiner);
+  mls_group *g = NULL;
+  mls_message cm;
+  mimi_err err = mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data,
+                                         x->sig_priv.len, old, &cfg, &w->rng, &cm);
+  CHECK_OK(err);
+  mls_group_info_free(&gi);
+  if (err != MIMI_OK) return;
+  for (int i = 0; i < MAX; i++) {
+    if (!w->m[i].in || i == joiner) continue;
+    mls_authenticated_content ac;
+    mls_staged_commit *sc = NULL;
+    CHECK_OK(mls_group_read(w->m[i].g, &cm, &ac));
+    CHECK_OK(mls_group_stage_commit(w->m[i].g, &ac, &sc));
+    if (sc != NULL) mls_group_merge(w->m[i].g, sc);
+    mls_authenticated_content_free(&ac);
+  }
+  mls_message_free(&cm);
+  mls_group_free(x->g);
+  x->g = g;
+  x->in = true;
+  check_agreement(w);
+  chat(w);
+}
+
 /* The scripted tour: each kind of step once, in order. */
 static void scripted(uint16_t suite) {
   world w;
@@ -310,6 +345,10 @@ static void scripted(uint16_t suite) {
   const mls_group_context *gc = mls_group_context_of(w.m[0].g);
   CHECK(gc->extensions_count == 1 && gc->extensions[0].extension_type == EXT_APP);
 
+  external_round(&w, 5, 3); /* a new member by external commit */
+  CHECK(w.m[5].in && count_in(&w) == 4);
+  external_round(&w, 2, 0); /* resync: 2 replaces its own leaf */
+  CHECK(count_in(&w) == 4);
   for (int i = 0; i < MAX; i++)
     if (w.m[i].in) reload(&w, i);
   commit_round(&w, 0, NULL, 0, NULL, 0, false); /* empty commit: path only */
@@ -349,6 +388,9 @@ static void evolve(uint16_t suite, uint64_t seed, int steps) {
       broadcast_proposal(&w, who, &msg);
       mls_message_free(&msg);
       commit_round(&w, random_member(&w, who), NULL, 0, NULL, 0, false);
+    } else if (op == 5 && step % 3 == 0) { /* external join or resync */
+      int j = (int)(mimi_test_prng_next(&w.prng) % MAX);
+      if (w.m[j].in || n < MAX) external_round(&w, j, random_member(&w, j));
     } else if (op == 4 && n > 2) { /* self-remove */
       int who = random_member(&w, -1);
       CHECK_OK(mls_group_propose_self_remove(w.m[who].g, &w.rng, &msg));
