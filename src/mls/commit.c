@@ -142,6 +142,37 @@ static void work_free(commit_work *w) {
   free(w->added);
 }
 
+/* The leaf a cached proposal removes (Remove, SelfRemove) or updates. */
+static uint32_t cached_target(const group_cached_proposal *p, bool *removal) {
+  *removal = p->proposal.proposal_type != MLS_PROPOSAL_UPDATE;
+  switch (p->proposal.proposal_type) {
+    case MLS_PROPOSAL_REMOVE:
+      return p->proposal.remove.removed;
+    case MLS_PROPOSAL_UPDATE:
+    case MLS_PROPOSAL_SELF_REMOVE:
+      return p->sender;
+    default:
+      return GROUP_NO_LEAF;
+  }
+}
+
+/* §12.2 leaves the committer to choose among conflicting proposals: our own
+ * Update and SelfRemove (and Removes of us) cannot be committed by us;
+ * per leaf the first removal wins over everything else, and otherwise the
+ * most recent Update. */
+static bool skip_cached(const mls_group *g, size_t i) {
+  bool removal, other_removal;
+  uint32_t t = cached_target(&g->props[i], &removal);
+  if (t == GROUP_NO_LEAF) return false;
+  if (t == g->own_leaf) return true;
+  for (size_t k = 0; k < g->n_props; k++) {
+    if (k == i || cached_target(&g->props[k], &other_removal) != t) continue;
+    if (removal && other_removal && k < i) return true;
+    if (!removal && (other_removal || k > i)) return true;
+  }
+  return false;
+}
+
 /* The Commit body: cached proposals by reference, then the inline ones. */
 static mimi_err commit_body(const mls_group *g, const mls_commit_options *opt, resolved *r,
                             mls_commit *c) {
@@ -151,16 +182,18 @@ static mimi_err commit_body(const mls_group *g, const mls_commit_options *opt, r
     c->proposals = calloc(n, sizeof *c->proposals);
     if (c->proposals == NULL) return MIMI_ERR_NOMEM;
   }
+  size_t k = 0;
   for (size_t i = 0; i < g->n_props; i++) {
-    mls_proposal_or_ref *por = &c->proposals[i];
+    if (skip_cached(g, i)) continue;
+    mls_proposal_or_ref *por = &c->proposals[k];
     por->type = MLS_PROPOSAL_OR_REF_REFERENCE;
     MIMI_TRY(mimi_bytes_copy(&por->reference, g->props[i].ref, g->suite->hash_len));
-    c->proposals_count = i + 1;
-    r->props[i] = g->props[i].proposal;
-    r->proposers[i] = g->props[i].sender;
+    c->proposals_count = k + 1;
+    r->props[k] = g->props[i].proposal;
+    r->proposers[k] = g->props[i].sender;
+    r->n = ++k;
   }
   for (size_t i = 0; i < opt->n_inline; i++) {
-    size_t k = g->n_props + i;
     mls_proposal_or_ref *por = &c->proposals[k];
     por->type = MLS_PROPOSAL_OR_REF_PROPOSAL;
     MIMI_TRY(mimi_clone(mls_proposal_type(), &por->proposal, &opt->inline_proposals[i]));
@@ -168,8 +201,8 @@ static mimi_err commit_body(const mls_group *g, const mls_commit_options *opt, r
     r->props[k] = opt->inline_proposals[i];
     r->proposers[k] = g->own_leaf;
     r->by_value[k] = true;
+    r->n = ++k;
   }
-  r->n = n;
   return MIMI_OK;
 }
 

@@ -604,6 +604,110 @@ static void test_welcome(void) {
   mimi_test_case();
 }
 
+/* ---- the committer's choice among cached proposals (§12.2) ------------------ */
+
+static void broadcast(int from, const mls_message *msg) {
+  for (int i = 0; i < N; i++) {
+    if (i == from || m[i].g == NULL) continue;
+    mls_authenticated_content ac;
+    CHECK_OK(mls_group_read(m[i].g, msg, &ac));
+    CHECK_OK(mls_group_store_proposal(m[i].g, &ac));
+    mls_authenticated_content_free(&ac);
+  }
+}
+
+static void test_committer_choice(void) {
+  /* members 0, 1, 3 remain. 1 proposes an Update, 3 a Remove of 1: the
+   * Remove wins. */
+  mls_message msg, cm;
+  mls_welcome w;
+  CHECK_OK(mls_group_propose_update(m[1].g, &rng, &msg));
+  broadcast(1, &msg);
+  mls_message_free(&msg);
+  CHECK_OK(mls_group_propose_remove(m[3].g, mls_group_own_leaf(m[1].g), &rng, &msg));
+  broadcast(3, &msg);
+  mls_message_free(&msg);
+  CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w));
+  deliver(0, &cm);
+  CHECK(!mls_group_active(m[1].g));
+  mls_group_free(m[1].g);
+  m[1].g = NULL;
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  /* our own Update is left out of our own commit (the path replaces it) */
+  CHECK_OK(mls_group_propose_update(m[0].g, &rng, &msg));
+  broadcast(0, &msg);
+  mls_message_free(&msg);
+  CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w));
+  mls_authenticated_content ac;
+  CHECK_OK(mls_group_read(m[3].g, &cm, &ac));
+  CHECK(ac.content.body.commit.proposals_count == 0 && ac.content.body.commit.path != NULL);
+  mls_authenticated_content_free(&ac);
+  deliver(0, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  mimi_test_case();
+}
+
+/* ---- §12.4.3.2 external joins ------------------------------------------------ */
+
+static void test_external(void) {
+  member *x = &m[N + 1];
+  mls_group_config cfg = mls_group_config_default();
+  mls_group_info gi;
+  mls_group *g = NULL;
+  mls_message cm;
+  CHECK_OK(mls_group_group_info(m[0].g, true, false, &gi));
+  CHECK_ERR(mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data, x->sig_priv.len,
+                                    UINT32_MAX, &cfg, &rng, &cm),
+            MIMI_ERR_BAD_WELCOME); /* no external_pub */
+  mls_group_info_free(&gi);
+  CHECK_OK(mls_group_group_info(m[0].g, false, true, &gi));
+  CHECK_ERR(mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data, x->sig_priv.len,
+                                    UINT32_MAX, &cfg, &rng, &cm),
+            MIMI_ERR_BAD_WELCOME); /* no tree */
+  mls_group_info_free(&gi);
+  CHECK_OK(mls_group_group_info(m[0].g, true, true, &gi));
+  gi.signature.data[1] ^= 1;
+  CHECK_ERR(mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data, x->sig_priv.len,
+                                    UINT32_MAX, &cfg, &rng, &cm),
+            MIMI_ERR_BAD_SIGNATURE);
+  gi.signature.data[1] ^= 1;
+  CHECK_ERR(mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data, x->sig_priv.len,
+                                    1 /* blank */, &cfg, &rng, &cm),
+            MIMI_ERR_BAD_PROPOSAL);
+  CHECK(g == NULL);
+  CHECK_OK(mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data, x->sig_priv.len,
+                                   UINT32_MAX, &cfg, &rng, &cm));
+  mls_group_info_free(&gi);
+  mls_authenticated_content ac;
+  mls_staged_commit *sc = NULL;
+  CHECK_OK(mls_group_read(m[3].g, &cm, &ac));
+  /* another ExternalInit output: another init secret, so another tag */
+  mls_proposal *ei = &ac.content.body.commit.proposals[0].proposal;
+  CHECK(ei->proposal_type == MLS_PROPOSAL_EXTERNAL_INIT);
+  ei->external_init.kem_output.data[0] ^= 1;
+  CHECK_ERR(mls_group_stage_commit(m[3].g, &ac, &sc), MIMI_ERR_BAD_MAC);
+  ei->external_init.kem_output.data[0] ^= 1;
+  /* a proposal by reference in an external commit */
+  mls_proposal_or_ref keep = ac.content.body.commit.proposals[0];
+  uint8_t zref[32] = {0};
+  ac.content.body.commit.proposals[0].type = MLS_PROPOSAL_OR_REF_REFERENCE;
+  ac.content.body.commit.proposals[0].reference = (mimi_bytes){zref, 32};
+  CHECK_ERR(mls_group_stage_commit(m[3].g, &ac, &sc), MIMI_ERR_BAD_PROPOSAL);
+  ac.content.body.commit.proposals[0] = keep;
+  CHECK_OK(mls_group_stage_commit(m[3].g, &ac, &sc));
+  mls_group_merge(m[3].g, sc);
+  size_t la, lb;
+  const uint8_t *ea = mls_group_epoch_authenticator(g, &la);
+  const uint8_t *eb = mls_group_epoch_authenticator(m[3].g, &lb);
+  CHECK_MEM(ea, la, eb, lb);
+  mls_authenticated_content_free(&ac);
+  mls_message_free(&cm);
+  mls_group_free(g);
+  mimi_test_case();
+}
+
 int main(void) {
   setup();
   test_key_packages();
@@ -612,6 +716,8 @@ int main(void) {
   test_commits();
   test_messages();
   test_welcome();
+  test_committer_choice();
+  test_external();
   teardown();
   return mimi_test_summary("test_group_rules");
 }
