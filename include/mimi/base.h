@@ -68,6 +68,12 @@ extern "C" {
   E(BAD_WIRE_FORMAT, 68, "invalid wire format")                                 \
   E(BAD_TREE, 69, "invalid ratchet tree")                                       \
   E(BAD_PSK, 70, "invalid pre-shared key")                                      \
+  E(BAD_PARENT_HASH, 80, "parent hash invalid")                                 \
+  E(BAD_TREE_HASH, 81, "tree hash mismatch")                                    \
+  E(BAD_UNMERGED_LEAVES, 82, "unmerged leaves inconsistent")                    \
+  E(DUPLICATE_KEY, 83, "key not unique in the tree")                            \
+  E(BAD_LEAF_NODE, 84, "invalid leaf node")                                     \
+  E(BAD_UPDATE_PATH, 85, "update path does not match the tree")                 \
   /* mimi content / identity */                                                 \
   E(CBOR, 90, "malformed CBOR")                                                 \
   E(CBOR_TYPE, 91, "unexpected CBOR type")                                      \

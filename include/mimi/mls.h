@@ -310,5 +310,7 @@ void mls_secret_tree_discard(mls_secret_tree_ticket *ticket);
 #endif
 /* Framing (§6) has its own file but is part of this layer's API. */
 #include "mimi/mls_framing.h"
+/* The ratchet tree and TreeKEM (§7) likewise. */
+#include "mimi/mls_tree.h"
 
 #endif /* MIMI_MLS_H */
