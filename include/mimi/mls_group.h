@@ -34,6 +34,9 @@
 extern "C" {
 #endif
 
+/* The ratchet tree (mimi/mls_tree.h), which may be included after this. */
+typedef struct mls_rtree mls_rtree;
+
 /* ------------------------------------------------------------------------ */
 /* KeyPackages (§10). */
 
