@@ -15,16 +15,6 @@
 #include "mimi/mls.h"
 #include "util.h"
 
-static void die(const char *what, mimi_err err) {
-  fprintf(stderr, "bench_group: %s: %s\n", what, mimi_errname(err));
-  exit(1);
-}
-#define OK(expr)                                                                \
-  do {                                                                          \
-    mimi_err e_ = (expr);                                                       \
-    if (e_ != MIMI_OK) die(#expr, e_);                                          \
-  } while (0)
-
 typedef struct {
   mimi_bytes sig_priv, sig_pub;
   mls_credential cred;
@@ -44,15 +34,15 @@ typedef struct {
 static void make_client(uint16_t suite, client *c, uint32_t i) {
   const mimi_suite *s = mimi_suite_get(suite);
   memset(c, 0, sizeof *c);
-  OK(mimi_sig_generate(s->sig, mimi_rng_system(), &c->sig_priv, &c->sig_pub));
+  BENCH_OK(mimi_sig_generate(s->sig, mimi_rng_system(), &c->sig_priv, &c->sig_pub));
   c->cred.credential_type = MLS_CREDENTIAL_BASIC;
-  OK(mimi_bytes_copy(&c->cred.identity, (const uint8_t *)&i, sizeof i));
+  BENCH_OK(mimi_bytes_copy(&c->cred.identity, (const uint8_t *)&i, sizeof i));
   mls_key_package_options o;
   memset(&o, 0, sizeof o);
   o.credential = &c->cred;
   o.sig_priv = c->sig_priv.data;
   o.sig_priv_len = c->sig_priv.len;
-  OK(mls_key_package_create(&c->kp, suite, &o, mimi_rng_system()));
+  BENCH_OK(mls_key_package_create(&c->kp, suite, &o, mimi_rng_system()));
 }
 
 static void free_client(client *c) {
@@ -67,10 +57,10 @@ static void round_trip(bench_group *g, const mls_commit_options *opt, mls_welcom
   mls_message cm;
   mls_authenticated_content ac;
   mls_staged_commit *sc;
-  OK(mls_group_commit(g->a, opt, mimi_rng_system(), &cm, w));
-  OK(mls_group_merge_pending(g->a));
-  OK(mls_group_read(g->b, &cm, &ac));
-  OK(mls_group_stage_commit(g->b, &ac, &sc));
+  BENCH_OK(mls_group_commit(g->a, opt, mimi_rng_system(), &cm, w));
+  BENCH_OK(mls_group_merge_pending(g->a));
+  BENCH_OK(mls_group_read(g->b, &cm, &ac));
+  BENCH_OK(mls_group_stage_commit(g->b, &ac, &sc));
   mls_group_merge(g->b, sc);
   mls_authenticated_content_free(&ac);
   mls_message_free(&cm);
@@ -81,15 +71,15 @@ static void setup(bench_group *g, uint16_t suite, uint32_t n) {
   g->suite = suite;
   g->n = n;
   g->c = calloc(n, sizeof *g->c);
-  if (g->c == NULL) die("calloc", MIMI_ERR_NOMEM);
+  if (g->c == NULL) bench_check(MIMI_ERR_NOMEM, "calloc");
   for (uint32_t i = 0; i < n; i++) make_client(suite, &g->c[i], i);
   make_client(suite, &g->joiner, n);
   mls_group_config cfg = mls_group_config_default();
   static const uint8_t gid[] = "bench";
-  OK(mls_group_create(&g->a, gid, 5, &g->c[0].kp, g->c[0].sig_priv.data, g->c[0].sig_priv.len,
+  BENCH_OK(mls_group_create(&g->a, gid, 5, &g->c[0].kp, g->c[0].sig_priv.data, g->c[0].sig_priv.len,
                       NULL, 0, &cfg, mimi_rng_system()));
   mls_proposal *adds = calloc(n - 1, sizeof *adds);
-  if (adds == NULL) die("calloc", MIMI_ERR_NOMEM);
+  if (adds == NULL) bench_check(MIMI_ERR_NOMEM, "calloc");
   for (uint32_t i = 1; i < n; i++) {
     adds[i - 1].proposal_type = MLS_PROPOSAL_ADD;
     adds[i - 1].add.key_package = g->c[i].kp.key_package;
@@ -97,9 +87,9 @@ static void setup(bench_group *g, uint16_t suite, uint32_t n) {
   mls_commit_options opt = {adds, n - 1, false, true};
   mls_message cm;
   mls_welcome w;
-  OK(mls_group_commit(g->a, &opt, mimi_rng_system(), &cm, &w));
-  OK(mls_group_merge_pending(g->a));
-  OK(mls_group_join(&g->b, &w, &g->c[1].kp, g->c[1].sig_priv.data, g->c[1].sig_priv.len, NULL,
+  BENCH_OK(mls_group_commit(g->a, &opt, mimi_rng_system(), &cm, &w));
+  BENCH_OK(mls_group_merge_pending(g->a));
+  BENCH_OK(mls_group_join(&g->b, &w, &g->c[1].kp, g->c[1].sig_priv.data, g->c[1].sig_priv.len, NULL,
                     &cfg));
   mls_message_free(&cm);
   mls_welcome_free(&w);
@@ -108,7 +98,7 @@ static void setup(bench_group *g, uint16_t suite, uint32_t n) {
   round_trip(g, &path, &w);
   mls_welcome_free(&w);
   /* the commit b stages in the benchmark */
-  OK(mls_group_commit(g->a, &path, mimi_rng_system(), &g->commit, &w));
+  BENCH_OK(mls_group_commit(g->a, &path, mimi_rng_system(), &g->commit, &w));
   mls_group_discard_pending(g->a);
   mls_welcome_free(&w);
 }

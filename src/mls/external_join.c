@@ -71,7 +71,8 @@ static mimi_err build(ext_work *w, const mls_group_info *gi, const mls_ratchet_t
   bool removed = false;
   uint32_t added[1];
   if (err == MIMI_OK) err = group_apply_proposals(prev, w->next, &list, added, &n_added, &removed);
-  if (err == MIMI_OK) err = mls_rtree_add(w->next->tree, &kp->key_package.leaf_node, &w->next->own_leaf);
+  if (err == MIMI_OK)
+    err = mls_rtree_add(w->next->tree, &kp->key_package.leaf_node, &w->next->own_leaf);
   mls_update_path path;
   memset(&path, 0, sizeof path);
   mls_treekem_private *np = NULL;

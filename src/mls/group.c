@@ -170,11 +170,6 @@ const mls_extension *group_find_extension(const mls_extension *exts, size_t n, u
   return NULL;
 }
 
-static bool u16_in(const uint16_t *l, size_t n, uint16_t v) {
-  for (size_t i = 0; i < n; i++)
-    if (l[i] == v) return true;
-  return false;
-}
 
 /* §11.1: a member must support every required extension, proposal and
  * credential type (default extension and proposal types are implied). */
@@ -188,16 +183,16 @@ mimi_err group_check_required(const mls_extension *exts, size_t n, const mls_cap
   mimi_err err = MIMI_OK;
   for (size_t i = 0; err == MIMI_OK && i < rc.extension_types_count; i++) {
     uint16_t t = rc.extension_types[i];
-    if (!(t >= 1 && t <= 5) && !u16_in(caps->extensions, caps->extensions_count, t))
+    if (!group_default_extension(t) && !group_u16_in(caps->extensions, caps->extensions_count, t))
       err = MIMI_ERR_BAD_PROPOSAL;
   }
   for (size_t i = 0; err == MIMI_OK && i < rc.proposal_types_count; i++) {
     uint16_t t = rc.proposal_types[i];
-    if (!(t >= 1 && t <= 7) && !u16_in(caps->proposals, caps->proposals_count, t))
+    if (!group_default_proposal(t) && !group_u16_in(caps->proposals, caps->proposals_count, t))
       err = MIMI_ERR_BAD_PROPOSAL;
   }
   for (size_t i = 0; err == MIMI_OK && i < rc.credential_types_count; i++)
-    if (!u16_in(caps->credentials, caps->credentials_count, rc.credential_types[i]))
+    if (!group_u16_in(caps->credentials, caps->credentials_count, rc.credential_types[i]))
       err = MIMI_ERR_BAD_PROPOSAL;
   mls_required_capabilities_free(&rc);
   return err;

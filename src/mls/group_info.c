@@ -7,13 +7,7 @@
 #include "group_internal.h"
 
 static mimi_err group_info_tbs(const mls_group_info *gi, mimi_bytes *out) {
-  mls_group_info_tbs tbs;
-  tbs.group_context = gi->group_context;
-  tbs.extensions = gi->extensions;
-  tbs.extensions_count = gi->extensions_count;
-  tbs.confirmation_tag = gi->confirmation_tag;
-  tbs.signer = gi->signer;
-  return mls_group_info_tbs_encode(&tbs, out);
+  return group_tbs_encode(mls_group_info_type(), gi, &gi->signature, out);
 }
 
 static mimi_err add_extension(mls_group_info *gi, uint16_t type, mimi_bytes *data) {

@@ -96,6 +96,25 @@ MIMI_MUST_CHECK mimi_err group_wrap(mls_group *g, const mls_authenticated_conten
 /* A FramedContent from our leaf in g's epoch. */
 MIMI_MUST_CHECK mimi_err group_framed(const mls_group *g, mls_framed_content *fc);
 
+/* Whether v is in the list (capabilities, required capabilities). */
+static inline bool group_u16_in(const uint16_t *l, size_t n, uint16_t v) {
+  for (size_t i = 0; i < n; i++)
+    if (l[i] == v) return true;
+  return false;
+}
+/* §7.2 default types, implied by every member and never listed. */
+static inline bool group_default_extension(uint16_t t) {
+  return t >= MLS_EXT_APPLICATION_ID && t <= MLS_EXT_EXTERNAL_SENDERS;
+}
+static inline bool group_default_proposal(uint16_t t) {
+  return t >= MLS_PROPOSAL_ADD && t <= MLS_PROPOSAL_GROUP_CONTEXT_EXTENSIONS;
+}
+
+/* The to-be-signed encoding of a struct whose last field is its signature
+ * (KeyPackageTBS, GroupInfoTBS): the struct's encoding without that field. */
+MIMI_MUST_CHECK mimi_err group_tbs_encode(const mimi_type *t, const void *value,
+                                          const mimi_bytes *signature, mimi_bytes *out);
+
 /* The proposal cache lookup by ref; NULL if absent. */
 const group_cached_proposal *group_find_proposal(const mls_group *g, const uint8_t *ref,
                                                  size_t ref_len);

@@ -59,7 +59,8 @@ static const size_t secret_offsets[] = {
     offsetof(mls_epoch_secrets, sender_data_secret), offsetof(mls_epoch_secrets, encryption_secret),
     offsetof(mls_epoch_secrets, exporter_secret),    offsetof(mls_epoch_secrets, external_secret),
     offsetof(mls_epoch_secrets, confirmation_key),   offsetof(mls_epoch_secrets, membership_key),
-    offsetof(mls_epoch_secrets, resumption_psk),     offsetof(mls_epoch_secrets, epoch_authenticator),
+    offsetof(mls_epoch_secrets, resumption_psk),
+    offsetof(mls_epoch_secrets, epoch_authenticator),
     offsetof(mls_epoch_secrets, init_secret)};
 #define N_SECRETS (sizeof secret_offsets / sizeof secret_offsets[0])
 

@@ -35,7 +35,8 @@ mimi_err group_default_capabilities(uint16_t suite, const uint16_t *extra, size_
   mls_capabilities c;
   memset(&c, 0, sizeof c);
   mimi_err err = u16_list(&c.versions, &c.versions_count, versions, 1, NULL, 0);
-  if (err == MIMI_OK) err = u16_list(&c.cipher_suites, &c.cipher_suites_count, suites, n_suites, NULL, 0);
+  if (err == MIMI_OK)
+    err = u16_list(&c.cipher_suites, &c.cipher_suites_count, suites, n_suites, NULL, 0);
   if (err == MIMI_OK) err = u16_list(&c.extensions, &c.extensions_count, extra, n_extra, NULL, 0);
   if (err == MIMI_OK)
     err = u16_list(&c.proposals, &c.proposals_count, own_proposals,
@@ -71,17 +72,8 @@ static mimi_err clone_extensions(mls_extension **out, size_t *count, const mls_e
   return MIMI_OK;
 }
 
-/* SignWithLabel(., "KeyPackageTBS", KeyPackageTBS): the TBS is the
- * KeyPackage without its signature, a prefix of the same fields. */
 static mimi_err key_package_tbs(const mls_key_package *kp, mimi_bytes *out) {
-  mls_key_package_tbs tbs;
-  tbs.version = kp->version;
-  tbs.cipher_suite = kp->cipher_suite;
-  tbs.init_key = kp->init_key;
-  tbs.leaf_node = kp->leaf_node;
-  tbs.extensions = kp->extensions;
-  tbs.extensions_count = kp->extensions_count;
-  return mls_key_package_tbs_encode(&tbs, out);
+  return group_tbs_encode(mls_key_package_type(), kp, &kp->signature, out);
 }
 
 static mimi_err build(mls_key_package_bundle *b, uint16_t suite,
@@ -141,15 +133,6 @@ void mls_key_package_bundle_free(mls_key_package_bundle *b) {
   mimi_bytes_free(&b->encryption_priv);
 }
 
-static bool u16_has(const uint16_t *l, size_t n, uint16_t v) {
-  for (size_t i = 0; i < n; i++)
-    if (l[i] == v) return true;
-  return false;
-}
-
-/* §7.2 default extension types (1-5) need not be listed in capabilities. */
-static bool default_extension(uint16_t t) { return t >= 1 && t <= 5; }
-
 mimi_err mls_key_package_validate(const mls_key_package *kp, uint16_t suite, uint64_t now) {
   if (kp->version != MLS_VERSION_MLS10) return MIMI_ERR_BAD_KEY_PACKAGE;
   if (suite != 0 && kp->cipher_suite != suite) return MIMI_ERR_BAD_KEY_PACKAGE;
@@ -161,11 +144,11 @@ mimi_err mls_key_package_validate(const mls_key_package *kp, uint16_t suite, uin
   if (now != 0 && (now < lt->not_before || now > lt->not_after)) return MIMI_ERR_BAD_KEY_PACKAGE;
   if (mimi_bytes_eq(&kp->init_key, &leaf->encryption_key)) return MIMI_ERR_BAD_KEY_PACKAGE;
   const mls_capabilities *c = &leaf->capabilities;
-  if (!u16_has(c->credentials, c->credentials_count, leaf->credential.credential_type))
+  if (!group_u16_in(c->credentials, c->credentials_count, leaf->credential.credential_type))
     return MIMI_ERR_BAD_KEY_PACKAGE;
   for (size_t i = 0; i < leaf->extensions_count; i++) {
     uint16_t t = leaf->extensions[i].extension_type;
-    if (!default_extension(t) && !u16_has(c->extensions, c->extensions_count, t))
+    if (!group_default_extension(t) && !group_u16_in(c->extensions, c->extensions_count, t))
       return MIMI_ERR_BAD_KEY_PACKAGE;
   }
   MIMI_TRY(mls_leaf_node_verify(kp->cipher_suite, leaf, NULL, 0, 0));

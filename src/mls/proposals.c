@@ -144,13 +144,6 @@ mimi_err mls_group_propose_update(mls_group *g, const mimi_rng *rng, mls_message
 
 /* ---- §12.2 validation ---------------------------------------------------- */
 
-static bool u16_in(const uint16_t *l, size_t n, uint16_t v) {
-  for (size_t i = 0; i < n; i++)
-    if (l[i] == v) return true;
-  return false;
-}
-
-static bool default_proposal(uint16_t t) { return t >= 1 && t <= 7; }
 
 /* Every member (but those leaving with this commit) lists proposal type t. */
 static bool members_support_proposal(const mls_group *g, uint16_t t, const uint32_t *leaving,
@@ -161,7 +154,7 @@ static bool members_support_proposal(const mls_group *g, uint16_t t, const uint3
     bool gone = false;
     for (size_t k = 0; k < n_leaving; k++) gone = gone || leaving[k] == i;
     if (l != NULL && !gone &&
-        !u16_in(l->capabilities.proposals, l->capabilities.proposals_count, t))
+        !group_u16_in(l->capabilities.proposals, l->capabilities.proposals_count, t))
       return false;
   }
   return true;
@@ -176,8 +169,8 @@ static mimi_err check_gce(const mls_group *g, const mls_group_context_extensions
     if (l == NULL) continue;
     for (size_t k = 0; k < gce->extensions_count; k++) {
       uint16_t t = gce->extensions[k].extension_type;
-      if (!(t >= 1 && t <= 5) &&
-          !u16_in(l->capabilities.extensions, l->capabilities.extensions_count, t))
+      if (!group_default_extension(t) &&
+          !group_u16_in(l->capabilities.extensions, l->capabilities.extensions_count, t))
         return MIMI_ERR_BAD_PROPOSAL;
     }
     MIMI_TRY(group_check_required(gce->extensions, gce->extensions_count, &l->capabilities));
@@ -345,7 +338,7 @@ mimi_err mls_group_check_proposals(const mls_group *g, uint32_t committer,
   }
   for (size_t i = 0; err == MIMI_OK && i < n; i++) {
     uint16_t t = list[i].proposal_type;
-    if (!default_proposal(t) && !members_support_proposal(g, t, leaving, n_gone))
+    if (!group_default_proposal(t) && !members_support_proposal(g, t, leaving, n_gone))
       err = MIMI_ERR_BAD_PROPOSAL;
     if (err == MIMI_OK)
       err = check_one(g, committer, list, proposers, by_value, n, i, leaving, n_gone);

@@ -275,8 +275,8 @@ static mimi_err join_state(mls_group *g, const mls_welcome *w, const mls_key_pac
   if (err == MIMI_OK && gs->path_secret != NULL) {
     if (gi->signer == g->own_leaf) err = MIMI_ERR_BAD_WELCOME;
     if (err == MIMI_OK)
-      err = mls_treekem_private_join(g->priv, g->tree, gi->signer, gs->path_secret->path_secret.data,
-                                     nh);
+      err = mls_treekem_private_join(g->priv, g->tree, gi->signer,
+                                     gs->path_secret->path_secret.data, nh);
   }
   if (err == MIMI_OK) err = mimi_clone(mls_group_context_type(), &g->ctx, gc);
   mimi_bytes gcb = {NULL, 0};

@@ -124,7 +124,8 @@ static void run_case(json_t *v, size_t index) {
     treep = &tree;
   }
   mls_group *g = NULL;
-  mimi_err err = mls_group_join(&g, &wm.body.welcome, &kp, sig_priv.data, sig_priv.len, treep, &cfg);
+  mimi_err err =
+      mls_group_join(&g, &wm.body.welcome, &kp, sig_priv.data, sig_priv.len, treep, &cfg);
   CHECK_OK(err);
   bool ok = err == MIMI_OK && same_authenticator(g, v, "initial_epoch_authenticator");
   json_t *epochs = json_object_get(v, "epochs");
