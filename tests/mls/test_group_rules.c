@@ -698,6 +698,10 @@ static void test_external(void) {
   ac.content.body.commit.proposals[0] = keep;
   CHECK_OK(mls_group_stage_commit(m[3].g, &ac, &sc));
   mls_group_merge(m[3].g, sc);
+  mls_authenticated_content_free(&ac);
+  CHECK_OK(mls_group_read(m[0].g, &cm, &ac));
+  CHECK_OK(mls_group_stage_commit(m[0].g, &ac, &sc));
+  mls_group_merge(m[0].g, sc);
   size_t la, lb;
   const uint8_t *ea = mls_group_epoch_authenticator(g, &la);
   const uint8_t *eb = mls_group_epoch_authenticator(m[3].g, &lb);
@@ -705,6 +709,81 @@ static void test_external(void) {
   mls_authenticated_content_free(&ac);
   mls_message_free(&cm);
   mls_group_free(g);
+  mimi_test_case();
+}
+
+/* ---- persistence: the blob decoder's rejections, and a restored secret
+ * tree refusing what the original refused ------------------------------------ */
+
+static void test_persistence(void) {
+  mls_group *g = m[0].g, *r = NULL;
+  mimi_bytes blob = snap(g);
+  CHECK_ERR(mls_group_deserialize(&r, blob.data, blob.len - 1, NULL), MIMI_ERR_TRUNCATED);
+  mimi_bytes longer;
+  CHECK_OK(mimi_bytes_copy(&longer, blob.data, blob.len));
+  CHECK_OK(mimi_bytes_append(&longer, (const uint8_t *)"x", 1));
+  CHECK_ERR(mls_group_deserialize(&r, longer.data, longer.len, NULL), MIMI_ERR_TRAILING_DATA);
+  mimi_bytes_free(&longer);
+  blob.data[1] ^= 0x7f; /* format number */
+  CHECK_ERR(mls_group_deserialize(&r, blob.data, blob.len, NULL), MIMI_ERR_UNSUPPORTED);
+  blob.data[1] ^= 0x7f;
+  blob.data[3] = 99; /* suite */
+  CHECK_ERR(mls_group_deserialize(&r, blob.data, blob.len, NULL), MIMI_ERR_UNSUPPORTED_SUITE);
+  blob.data[3] = SUITE;
+  CHECK(r == NULL);
+  CHECK_OK(mls_group_deserialize(&r, blob.data, blob.len, &store));
+  mimi_bytes again = snap(r);
+  CHECK_BYTES(again, blob);
+  mimi_bytes_free(&again);
+  mimi_bytes_free(&blob);
+
+  /* a message read before storing is a replay after restoring */
+  static const uint8_t hi[] = "hi";
+  mls_message msg;
+  mimi_bytes data;
+  uint32_t sender;
+  CHECK_OK(mls_group_protect(m[3].g, hi, 2, NULL, 0, &rng, &msg));
+  CHECK_OK(mls_group_unprotect(r, &msg, &data, &sender));
+  mimi_bytes_free(&data);
+  mls_group *r2 = NULL;
+  blob = snap(r);
+  CHECK_OK(mls_group_deserialize(&r2, blob.data, blob.len, &store));
+  CHECK_ERR(mls_group_unprotect(r2, &msg, &data, &sender), MIMI_ERR_GENERATION_TOO_OLD);
+  mimi_bytes_free(&blob);
+  mls_message_free(&msg);
+  mls_group_free(r);
+  mls_group_free(r2);
+  mimi_test_case();
+}
+
+/* ---- a message of the next epoch reaches a member still in the old one ---- */
+
+static void test_next_epoch(void) {
+  mls_message cm, msg;
+  mls_welcome w;
+  mls_authenticated_content ac;
+  mimi_bytes data;
+  uint32_t sender;
+  CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w));
+  CHECK_OK(mls_group_merge_pending(m[0].g));
+  CHECK_OK(mls_group_protect(m[0].g, (const uint8_t *)"x", 1, NULL, 0, &rng, &msg));
+  mimi_bytes before = snap(m[3].g);
+  CHECK_ERR(mls_group_unprotect(m[3].g, &msg, &data, &sender), MIMI_ERR_WRONG_EPOCH);
+  mls_message_free(&msg);
+  CHECK_OK(mls_group_propose_remove(m[0].g, 3, &rng, &msg));
+  CHECK_ERR(mls_group_read(m[3].g, &msg, &ac), MIMI_ERR_WRONG_EPOCH);
+  same(m[3].g, &before);
+  mls_message_free(&msg);
+  /* other wire formats are not group messages */
+  mls_message wm = {MLS_VERSION_MLS10, {.wire_format = MLS_WIRE_WELCOME}};
+  CHECK_ERR(mls_group_read(m[3].g, &wm, &ac), MIMI_ERR_BAD_WIRE_FORMAT);
+  CHECK_OK(mls_group_read(m[3].g, &cm, &ac));
+  mls_staged_commit *sc = NULL;
+  CHECK_OK(mls_group_stage_commit(m[3].g, &ac, &sc));
+  mls_group_merge(m[3].g, sc);
+  mls_authenticated_content_free(&ac);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
   mimi_test_case();
 }
 
@@ -718,6 +797,8 @@ int main(void) {
   test_welcome();
   test_committer_choice();
   test_external();
+  test_persistence();
+  test_next_epoch();
   teardown();
   return mimi_test_summary("test_group_rules");
 }
