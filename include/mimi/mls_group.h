@@ -173,6 +173,14 @@ MIMI_MUST_CHECK mimi_err mls_group_propose_reinit(mls_group *g, const mls_reinit
 MIMI_MUST_CHECK mimi_err mls_group_propose(mls_group *g, const mls_proposal *p,
                                            const mimi_rng *rng, mls_message *out);
 
+/* §12.1.8 a proposal from an external sender: entry `sender_index` of the
+ * epoch's external_senders extension, signing with that entry's key, as a
+ * PublicMessage of the epoch `ctx` (from a GroupInfo, say). Members accept
+ * Add, Remove, PSK, ReInit and GroupContextExtensions this way. */
+MIMI_MUST_CHECK mimi_err mls_external_propose(const mls_group_context *ctx, uint32_t sender_index,
+                                              const mls_proposal *p, const uint8_t *sig_priv,
+                                              size_t sig_priv_len, mls_message *out);
+
 /* §12.2 rules of a proposal list for a commit by `committer` (a leaf for a
  * member commit, UINT32_MAX for an external commit). proposers[i] is the
  * sender of list[i] (a leaf index, or UINT32_MAX for external senders and

@@ -142,6 +142,31 @@ mimi_err mls_group_propose_update(mls_group *g, const mimi_rng *rng, mls_message
   return err;
 }
 
+mimi_err mls_external_propose(const mls_group_context *ctx, uint32_t sender_index,
+                              const mls_proposal *p, const uint8_t *sig_priv, size_t sig_priv_len,
+                              mls_message *out) {
+  mls_framing_epoch ep = {ctx->cipher_suite, ctx, NULL, NULL, NULL};
+  mls_framed_content fc;
+  memset(&fc, 0, sizeof fc);
+  fc.group_id = ctx->group_id; /* views: only signed and copied */
+  fc.epoch = ctx->epoch;
+  fc.sender.sender_type = MLS_SENDER_EXTERNAL;
+  fc.sender.sender_index = sender_index;
+  fc.body.content_type = MLS_CONTENT_PROPOSAL;
+  fc.body.proposal = *p;
+  mls_authenticated_content ac;
+  MIMI_TRY(mls_authenticated_content_sign(&ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, sig_priv,
+                                          sig_priv_len, &ac));
+  mls_message m;
+  memset(&m, 0, sizeof m);
+  m.version = MLS_VERSION_MLS10;
+  m.body.wire_format = MLS_WIRE_PUBLIC_MESSAGE;
+  mimi_err err = mls_public_message_protect(&ep, &ac, &m.body.public_message);
+  mls_authenticated_content_free(&ac);
+  if (err == MIMI_OK) *out = m;
+  return err;
+}
+
 /* ---- §12.2 validation ---------------------------------------------------- */
 
 

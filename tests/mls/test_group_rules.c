@@ -787,6 +787,72 @@ static void test_next_epoch(void) {
   mimi_test_case();
 }
 
+/* ---- §12.1.8.1 proposals from an external sender (e.g. the hub) ------------ */
+
+static void test_external_sender(void) {
+  const mimi_suite *s = mimi_suite_get(SUITE);
+  mimi_bytes hub_priv, hub_pub, other_priv, other_pub;
+  CHECK_OK(mimi_sig_generate(s->sig, &rng, &hub_priv, &hub_pub));
+  CHECK_OK(mimi_sig_generate(s->sig, &rng, &other_priv, &other_pub));
+  mls_external_sender es = {hub_pub, {.credential_type = MLS_CREDENTIAL_BASIC}};
+  es.credential.identity = (mimi_bytes){(uint8_t *)"hub", 3};
+  mls_external_senders list = {&es, 1};
+  mimi_bytes data;
+  CHECK_OK(mls_external_senders_encode(&list, &data));
+  mls_extension ext = {MLS_EXT_EXTERNAL_SENDERS, data};
+  mls_message msg, cm;
+  mls_welcome w;
+  CHECK_OK(mls_group_propose_group_context_extensions(m[0].g, &ext, 1, &rng, &msg));
+  broadcast(0, &msg);
+  mls_message_free(&msg);
+  CHECK_OK(mls_group_commit(m[3].g, NULL, &rng, &cm, &w));
+  deliver(3, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  mimi_bytes_free(&data);
+
+  /* the hub removes the member that joined externally and went away */
+  uint32_t gone = UINT32_MAX;
+  for (uint32_t i = 0; i < mls_rtree_leaf_count(mls_group_tree(m[0].g)); i++) {
+    const mls_leaf_node *l = mls_group_member(m[0].g, i);
+    if (l != NULL && mimi_bytes_eq(&l->signature_key, &m[N + 1].sig_pub)) gone = i;
+  }
+  CHECK(gone != UINT32_MAX);
+  mls_proposal rm = remove_of(gone);
+  const mls_group_context *ctx = mls_group_context_of(m[0].g);
+  mls_authenticated_content ac;
+  mimi_bytes before = snap(m[0].g);
+  CHECK_OK(mls_external_propose(ctx, 1, &rm, hub_priv.data, hub_priv.len, &msg));
+  CHECK_ERR(mls_group_read(m[0].g, &msg, &ac), MIMI_ERR_BAD_SENDER); /* no sender 1 */
+  mls_message_free(&msg);
+  CHECK_OK(mls_external_propose(ctx, 0, &rm, other_priv.data, other_priv.len, &msg));
+  CHECK_ERR(mls_group_read(m[0].g, &msg, &ac), MIMI_ERR_BAD_SIGNATURE);
+  mls_message_free(&msg);
+  mimi_bytes ep;
+  mls_proposal up = update_from(3, &ep); /* only members update */
+  CHECK_OK(mls_external_propose(ctx, 0, &up, hub_priv.data, hub_priv.len, &msg));
+  CHECK_OK(mls_group_read(m[0].g, &msg, &ac));
+  CHECK_ERR(mls_group_store_proposal(m[0].g, &ac), MIMI_ERR_BAD_PROPOSAL);
+  same(m[0].g, &before);
+  mls_authenticated_content_free(&ac);
+  mls_message_free(&msg);
+  mls_proposal_free(&up);
+  mimi_bytes_free(&ep);
+  CHECK_OK(mls_external_propose(ctx, 0, &rm, hub_priv.data, hub_priv.len, &msg));
+  broadcast(-1, &msg);
+  mls_message_free(&msg);
+  CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w));
+  deliver(0, &cm);
+  CHECK(mls_group_member(m[0].g, gone) == NULL && mls_group_member(m[3].g, gone) == NULL);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  mimi_bytes_free(&hub_priv);
+  mimi_bytes_free(&hub_pub);
+  mimi_bytes_free(&other_priv);
+  mimi_bytes_free(&other_pub);
+  mimi_test_case();
+}
+
 int main(void) {
   setup();
   test_key_packages();
@@ -799,6 +865,7 @@ int main(void) {
   test_external();
   test_persistence();
   test_next_epoch();
+  test_external_sender();
   teardown();
   return mimi_test_summary("test_group_rules");
 }
