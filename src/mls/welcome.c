@@ -225,14 +225,16 @@ static mimi_err welcome_open(mls_group *g, const mls_welcome *w, const mls_key_p
   free(ids);
   /* welcome_secret does not depend on the GroupContext, still unknown */
   mls_epoch_secrets es;
+  memset(&es, 0, sizeof es);
   if (err == MIMI_OK)
     err = mls_key_schedule_from_joiner(&es, s->id, gs->joiner_secret.data, nh, psk_secret, nh,
                                        NULL, 0);
-  if (err == MIMI_OK) {
-    err = open_group_info(s, w, es.welcome_secret, gi);
-    mls_epoch_secrets_clear(&es);
+  if (err == MIMI_OK) err = open_group_info(s, w, es.welcome_secret, gi);
+  mls_epoch_secrets_clear(&es);
+  if (err != MIMI_OK) {
+    mimi_secure_zero(psk_secret, MIMI_MAX_HASH);
+    mls_group_secrets_free(gs);
   }
-  if (err != MIMI_OK) mls_group_secrets_free(gs);
   return err;
 }
 
