@@ -128,6 +128,10 @@ const mls_group_context *mls_group_context_of(const mls_group *g);
 const mls_rtree *mls_group_tree(const mls_group *g);
 /* false once a merged Commit removed us: only free and serialize remain. */
 bool mls_group_active(const mls_group *g);
+/* The ReInit a merged Commit included (§12.4.2: the group must not be used
+ * to send anymore; protect, propose and commit give BAD_GROUP_STATE), NULL
+ * otherwise. Creating the successor group is the caller's. */
+const mls_reinit *mls_group_reinit(const mls_group *g);
 /* The leaf node of a member, NULL for a blank or out-of-range leaf (its
  * credential and signature_key are the roster entry). */
 const mls_leaf_node *mls_group_member(const mls_group *g, uint32_t leaf);

@@ -13,6 +13,10 @@ mimi_err group_next_alloc(const mls_group *g, mls_group **out) {
   mimi_err err = mls_rtree_clone(&n->tree, g->tree);
   if (err == MIMI_OK && g->priv != NULL) err = mls_treekem_private_clone(&n->priv, g->priv);
   if (err == MIMI_OK) err = mimi_clone(mls_group_context_type(), &n->ctx, &g->ctx);
+  if (err == MIMI_OK && g->reinit != NULL) { /* a frozen group stays frozen */
+    n->reinit = calloc(1, sizeof *n->reinit);
+    err = n->reinit == NULL ? MIMI_ERR_NOMEM : mimi_clone(mls_reinit_type(), n->reinit, g->reinit);
+  }
   if (err != MIMI_OK) {
     mls_group_free(n);
     return err;
@@ -265,7 +269,7 @@ static mimi_err commit_build(mls_group *g, const mls_commit_options *opt, const 
 
 mimi_err mls_group_commit(mls_group *g, const mls_commit_options *opt, const mimi_rng *rng,
                           mls_message *commit, mls_welcome *welcome) {
-  if (!g->active || g->pending != NULL) return MIMI_ERR_BAD_GROUP_STATE;
+  if (!group_can_send(g) || g->pending != NULL) return MIMI_ERR_BAD_GROUP_STATE;
   static const mls_commit_options none = {NULL, 0, false, false};
   if (opt == NULL) opt = &none;
   commit_work w;

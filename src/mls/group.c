@@ -59,6 +59,8 @@ void group_clear(mls_group *g) {
   mls_secret_tree_free(g->st);
   mimi_bytes_free(&g->sig_priv);
   mimi_bytes_free(&g->confirmation_tag);
+  if (g->reinit != NULL) mls_reinit_free(g->reinit);
+  free(g->reinit);
   drop_proposals(g);
   if (g->res != NULL) mimi_secure_zero(g->res, g->n_res * sizeof *g->res);
   free(g->res);
@@ -270,6 +272,8 @@ uint32_t mls_group_own_leaf(const mls_group *g) { return g->own_leaf; }
 const mls_group_context *mls_group_context_of(const mls_group *g) { return &g->ctx; }
 const mls_rtree *mls_group_tree(const mls_group *g) { return g->tree; }
 bool mls_group_active(const mls_group *g) { return g->active; }
+const mls_reinit *mls_group_reinit(const mls_group *g) { return g->reinit; }
+bool group_can_send(const mls_group *g) { return g->active && g->reinit == NULL; }
 bool mls_group_has_pending(const mls_group *g) { return g->pending != NULL; }
 
 const mls_leaf_node *mls_group_member(const mls_group *g, uint32_t leaf) {

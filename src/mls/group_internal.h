@@ -31,6 +31,7 @@ struct mls_group {
   mls_group_config cfg;
   mls_psk_store psk_store; /* cfg.psks points here when set */
   bool active;
+  mls_reinit *reinit; /* set once a ReInit was committed: sending stops */
   mls_group_context ctx;
   mls_rtree *tree;
   mls_treekem_private *priv;
@@ -61,6 +62,9 @@ MIMI_MUST_CHECK mimi_err group_alloc(mls_group **out, const mimi_suite *s,
                                      size_t sig_priv_len);
 /* Frees everything a group holds except the struct itself, wiping. */
 void group_clear(mls_group *g);
+
+/* Active and not frozen by a committed ReInit (§12.4.2). */
+bool group_can_send(const mls_group *g);
 
 /* The framing view of g's current epoch. */
 mls_framing_epoch group_framing(const mls_group *g);

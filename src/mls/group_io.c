@@ -175,7 +175,7 @@ mimi_err mls_group_store_proposal(mls_group *g, const mls_authenticated_content 
 
 mimi_err mls_group_protect(mls_group *g, const uint8_t *data, size_t len, const uint8_t *aad,
                            size_t aad_len, const mimi_rng *rng, mls_message *out) {
-  if (!g->active) return MIMI_ERR_BAD_GROUP_STATE;
+  if (!group_can_send(g)) return MIMI_ERR_BAD_GROUP_STATE;
   mls_framed_content fc;
   MIMI_TRY(group_framed(g, &fc));
   fc.body.content_type = MLS_CONTENT_APPLICATION;

@@ -49,7 +49,8 @@ MIMI_STRUCT_DEFINE(gs_resumption, GS_RESUMPTION_FIELDS)
   F##_OPAQUE(secret_tree)                                                      \
   F##_VEC(gs_proposal, proposals)                                              \
   F##_VEC(gs_own_update, own_updates)                                          \
-  F##_VEC(gs_resumption, resumption)
+  F##_VEC(gs_resumption, resumption)                                           \
+  F##_OPT(mls_reinit, reinit)
 MIMI_STRUCT_DECLARE(gs_blob, GS_BLOB_FIELDS)
 MIMI_STRUCT_DEFINE(gs_blob, GS_BLOB_FIELDS)
 
@@ -141,6 +142,10 @@ static mimi_err fill(const mls_group *g, gs_blob *b) {
   MIMI_TRY(mimi_bytes_copy(&b->interim, g->interim, nh));
   MIMI_TRY(mimi_bytes_dup(&b->confirmation_tag, &g->confirmation_tag));
   if (g->st != NULL) MIMI_TRY(mls_secret_tree_encode(g->st, &b->secret_tree));
+  if (g->reinit != NULL) {
+    if ((b->reinit = calloc(1, sizeof *b->reinit)) == NULL) return MIMI_ERR_NOMEM;
+    MIMI_TRY(mimi_clone(mls_reinit_type(), b->reinit, g->reinit));
+  }
   return fill_lists(g, b);
 }
 
@@ -212,6 +217,10 @@ static mimi_err load(mls_group *g, const gs_blob *b) {
     MIMI_TRY(mls_secret_tree_decode(&g->st, b->secret_tree.data, b->secret_tree.len));
   else if (g->active)
     return MIMI_ERR_INVALID_ARG;
+  if (b->reinit != NULL) {
+    if ((g->reinit = calloc(1, sizeof *g->reinit)) == NULL) return MIMI_ERR_NOMEM;
+    MIMI_TRY(mimi_clone(mls_reinit_type(), g->reinit, b->reinit));
+  }
   return load_lists(g, b);
 }
 

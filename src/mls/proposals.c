@@ -9,7 +9,7 @@
 /* Signs and wraps p from our leaf, caches it, and hands back its ref. */
 static mimi_err send_proposal(mls_group *g, const mls_proposal *p, const mimi_rng *rng,
                               mls_message *out, uint8_t *ref) {
-  if (!g->active) return MIMI_ERR_BAD_GROUP_STATE;
+  if (!group_can_send(g)) return MIMI_ERR_BAD_GROUP_STATE;
   mls_framed_content fc;
   MIMI_TRY(group_framed(g, &fc));
   fc.body.content_type = MLS_CONTENT_PROPOSAL;
@@ -108,7 +108,7 @@ mimi_err mls_group_propose_reinit(mls_group *g, const mls_reinit *reinit, const 
 /* A fresh leaf (source update) for our own leaf; its private key waits in
  * own_updates until a commit applies the proposal. */
 mimi_err mls_group_propose_update(mls_group *g, const mimi_rng *rng, mls_message *out) {
-  if (!g->active) return MIMI_ERR_BAD_GROUP_STATE;
+  if (!group_can_send(g)) return MIMI_ERR_BAD_GROUP_STATE;
   const mls_leaf_node *cur = mls_rtree_leaf(g->tree, g->own_leaf);
   if (cur == NULL) return MIMI_ERR_BAD_GROUP_STATE;
   group_own_update *nu = realloc(g->own_updates, (g->n_own_updates + 1) * sizeof *nu);
@@ -444,6 +444,12 @@ mimi_err group_apply_proposals(const mls_group *g, mls_group *next,
       continue;
     MIMI_TRY(mls_rtree_remove(next->tree, leaf));
     if (leaf == g->own_leaf) *self_removed = true;
+  }
+  for (size_t i = 0; i < list->n && next->reinit == NULL; i++) {
+    if (list->props[i].proposal_type != MLS_PROPOSAL_REINIT) continue;
+    next->reinit = calloc(1, sizeof *next->reinit);
+    if (next->reinit == NULL) return MIMI_ERR_NOMEM;
+    MIMI_TRY(mimi_clone(mls_reinit_type(), next->reinit, &list->props[i].reinit));
   }
   for (size_t i = 0; i < list->n; i++) {
     if (list->props[i].proposal_type != MLS_PROPOSAL_ADD) continue;

@@ -853,6 +853,44 @@ static void test_external_sender(void) {
   mimi_test_case();
 }
 
+/* ---- §12.4.2 after a committed ReInit the group sends nothing more -------- */
+
+static void test_reinit(void) {
+  mls_reinit ri;
+  memset(&ri, 0, sizeof ri);
+  ri.group_id = (mimi_bytes){(uint8_t *)"next", 4};
+  ri.version = MLS_VERSION_MLS10;
+  ri.cipher_suite = 2;
+  mls_message msg, cm;
+  mls_welcome w;
+  CHECK_OK(mls_group_propose_reinit(m[0].g, &ri, &rng, &msg));
+  broadcast(0, &msg);
+  mls_message_free(&msg);
+  CHECK(mls_group_reinit(m[3].g) == NULL);
+  CHECK_OK(mls_group_commit(m[3].g, NULL, &rng, &cm, &w));
+  deliver(3, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  for (int i = 0; i < N; i++) {
+    if (m[i].g == NULL) continue;
+    const mls_reinit *got = mls_group_reinit(m[i].g);
+    CHECK(got != NULL && got->cipher_suite == 2);
+    mimi_bytes before = snap(m[i].g);
+    CHECK_ERR(mls_group_protect(m[i].g, (const uint8_t *)"x", 1, NULL, 0, &rng, &msg),
+              MIMI_ERR_BAD_GROUP_STATE);
+    CHECK_ERR(mls_group_propose_update(m[i].g, &rng, &msg), MIMI_ERR_BAD_GROUP_STATE);
+    CHECK_ERR(mls_group_commit(m[i].g, NULL, &rng, &cm, &w), MIMI_ERR_BAD_GROUP_STATE);
+    same(m[i].g, &before);
+    mls_group *r = NULL;
+    before = snap(m[i].g);
+    CHECK_OK(mls_group_deserialize(&r, before.data, before.len, NULL));
+    CHECK(r != NULL && mls_group_reinit(r) != NULL);
+    mls_group_free(r);
+    mimi_bytes_free(&before);
+  }
+  mimi_test_case();
+}
+
 int main(void) {
   setup();
   test_key_packages();
@@ -866,6 +904,7 @@ int main(void) {
   test_persistence();
   test_next_epoch();
   test_external_sender();
+  test_reinit();
   teardown();
   return mimi_test_summary("test_group_rules");
 }
