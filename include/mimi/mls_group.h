@@ -292,8 +292,12 @@ MIMI_MUST_CHECK mimi_err mls_group_join_external(mls_group **out, const mls_grou
 
 /* ------------------------------------------------------------------------ */
 /* Persistence: a versioned binary blob holding every secret of the state
- * (wipe it after use). The PSK store pointer is not stored: pass cfg again
- * (NULL keeps the blob's other settings and no store). */
+ * (wipe it after use) and the config, except the PSK store, which is
+ * passed again to deserialize (NULL: none). A pending commit of ours is not
+ * stored (as if discarded). Deserialize rejects a malformed blob with the
+ * decoder's error, another format number with UNSUPPORTED, an unknown
+ * suite with UNSUPPORTED_SUITE, inconsistent contents with BAD_LENGTH or
+ * INVALID_ARG. */
 
 MIMI_MUST_CHECK mimi_err mls_group_serialize(const mls_group *g, mimi_bytes *out);
 MIMI_MUST_CHECK mimi_err mls_group_deserialize(mls_group **out, const uint8_t *data,

@@ -158,14 +158,23 @@ mimi_err mls_group_serialize(const mls_group *g, mimi_bytes *out) {
   return err;
 }
 
+/* Path secrets come in direct-path order (leaf side first), each node at
+ * most once: the order serialize writes, so a state has one encoding. */
 static mimi_err load_private(mls_group *g, const gs_blob *b) {
-  if (b->leaf_priv.len == 0) return MIMI_OK;
+  if (b->leaf_priv.len == 0) return b->path_secrets_count == 0 ? MIMI_OK : MIMI_ERR_INVALID_ARG;
   MIMI_TRY(mls_treekem_private_new(&g->priv, g->suite->id, g->own_leaf, b->leaf_priv.data,
                                    b->leaf_priv.len));
-  for (size_t i = 0; i < b->path_secrets_count; i++)
-    MIMI_TRY(mls_treekem_private_set_path_secret(g->priv, b->path_secrets[i].node,
-                                                 b->path_secrets[i].secret.data,
-                                                 b->path_secrets[i].secret.len));
+  mls_node_path dp;
+  MIMI_TRY(mls_tree_direct_path(2 * g->own_leaf, mls_rtree_leaf_count(g->tree), &dp));
+  uint32_t next = 0; /* position in dp the next secret may take */
+  for (size_t i = 0; i < b->path_secrets_count; i++) {
+    const gs_path_secret *ps = &b->path_secrets[i];
+    while (next < dp.count && dp.nodes[next] != ps->node) next++;
+    if (next == dp.count) return MIMI_ERR_INVALID_ARG;
+    next++;
+    MIMI_TRY(mls_treekem_private_set_path_secret(g->priv, ps->node, ps->secret.data,
+                                                 ps->secret.len));
+  }
   return MIMI_OK;
 }
 
@@ -232,6 +241,8 @@ mimi_err mls_group_deserialize(mls_group **out, const uint8_t *data, size_t len,
   const mimi_suite *s = mimi_suite_get(b.suite);
   if (b.format != GROUP_BLOB_FORMAT) err = MIMI_ERR_UNSUPPORTED;
   if (err == MIMI_OK && s == NULL) err = MIMI_ERR_UNSUPPORTED_SUITE;
+  /* one encoding per state: flags are 0 or 1 */
+  if (err == MIMI_OK && (b.active > 1 || b.encrypt_handshake > 1)) err = MIMI_ERR_INVALID_ARG;
   mls_group_config cfg = mls_group_config_default();
   cfg.encrypt_handshake = b.encrypt_handshake != 0;
   cfg.resumption_psk_epochs = b.resumption_psk_epochs;

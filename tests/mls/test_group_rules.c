@@ -730,6 +730,9 @@ static void test_persistence(void) {
   blob.data[3] = 99; /* suite */
   CHECK_ERR(mls_group_deserialize(&r, blob.data, blob.len, NULL), MIMI_ERR_UNSUPPORTED_SUITE);
   blob.data[3] = SUITE;
+  blob.data[5] = 2; /* encrypt_handshake is a flag: one encoding per state */
+  CHECK_ERR(mls_group_deserialize(&r, blob.data, blob.len, NULL), MIMI_ERR_INVALID_ARG);
+  blob.data[5] = 0;
   CHECK(r == NULL);
   CHECK_OK(mls_group_deserialize(&r, blob.data, blob.len, &store));
   mimi_bytes again = snap(r);
