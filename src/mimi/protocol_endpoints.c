@@ -53,7 +53,7 @@ static bool is_unreserved(unsigned char c) {
          c == '-' || c == '.' || c == '_' || c == '~';
 }
 static bool is_pchar(unsigned char c) {
-  return is_unreserved(c) || strchr("!$&'()*+,;=:@", c) != NULL;
+  return is_unreserved(c) || (c != 0 && strchr("!$&'()*+,;=:@", c) != NULL);
 }
 static int hexval(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
