@@ -165,7 +165,8 @@ MIMI_MUST_CHECK mimi_err mimi_frank_aad_build(const uint8_t tag[MIMI_FRANK_LEN],
                                               mimi_bytes *authenticated_data);
 /* The franking_tag in a SafeAAD authenticated_data. FRANK_BAD_AAD if the
  * bytes are not exactly one SafeAAD with strictly increasing component ids
- * and a 32-byte frank_aad; FRANK_MISSING if there is no frank_aad item. */
+ * and a 32-byte frank_aad; FRANK_MISSING if it is empty or has no
+ * frank_aad item. */
 MIMI_MUST_CHECK mimi_err mimi_frank_aad_find(const uint8_t *authenticated_data, size_t len,
                                              uint8_t tag[MIMI_FRANK_LEN]);
 

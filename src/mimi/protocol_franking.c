@@ -67,9 +67,11 @@ mimi_err mimi_frank_aad_build(const uint8_t tag[MIMI_FRANK_LEN], const mls_safe_
 mimi_err mimi_frank_aad_find(const uint8_t *authenticated_data, size_t len,
                              uint8_t tag[MIMI_FRANK_LEN]) {
   if ((authenticated_data == NULL && len > 0) || tag == NULL) return MIMI_ERR_INVALID_ARG;
+  if (len == 0) return MIMI_ERR_FRANK_MISSING; /* no AAD at all: nothing was franked */
   mls_safe_aad aad;
   if (mls_safe_aad_decode(authenticated_data, len, &aad) != MIMI_OK) return MIMI_ERR_FRANK_BAD_AAD;
   mimi_err err = MIMI_ERR_FRANK_MISSING;
+  uint8_t found[MIMI_FRANK_LEN];
   for (size_t i = 0; i < aad.aad_items_count; i++) {
     const mls_safe_aad_item *it = &aad.aad_items[i];
     if (i > 0 && it->component_id <= aad.aad_items[i - 1].component_id) {
@@ -82,10 +84,11 @@ mimi_err mimi_frank_aad_find(const uint8_t *authenticated_data, size_t len,
       err = MIMI_ERR_FRANK_BAD_AAD;
       break;
     }
-    memcpy(tag, fa.franking_tag, MIMI_FRANK_LEN);
+    memcpy(found, fa.franking_tag, MIMI_FRANK_LEN);
     err = MIMI_OK;
   }
   mls_safe_aad_free(&aad);
+  if (err == MIMI_OK) memcpy(tag, found, MIMI_FRANK_LEN);
   return err;
 }
 
