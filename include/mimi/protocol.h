@@ -59,6 +59,56 @@ MIMI_MUST_CHECK mimi_err mimi_proto_encode(const mimi_type *t, const void *value
 MIMI_MUST_CHECK mimi_err mimi_proto_fanout_next(mimi_reader *r, mimi_fanout_message *out);
 
 /* ------------------------------------------------------------------------ */
+/* Signed and encrypted parts of the messages                                */
+
+/* KeyMaterialRequest: key_material_request_signature = SignWithLabel(
+ * requesterSignatureKey, "KeyMaterialRequestTBS", KeyMaterialRequestTBS),
+ * under the requester's first acceptable cipher suite. sign fills the
+ * signature field (replacing it); verify checks it against
+ * requester_signature_key. PROTO_INCONSISTENT for an empty suite list,
+ * UNSUPPORTED_SUITE for an unknown first suite, BAD_SIGNATURE. */
+MIMI_MUST_CHECK mimi_err mimi_key_material_request_sign(mimi_key_material_request *req,
+                                                        const uint8_t *priv, size_t priv_len);
+MIMI_MUST_CHECK mimi_err mimi_key_material_request_verify(const mimi_key_material_request *req);
+
+/* GroupInfoRequest: signature = SignWithLabel(requestingSignatureKey,
+ * "GroupInfoRequestTBS", GroupInfoRequestTBS) under cipher_suite; in the TBS
+ * an empty joiningCode is absent. */
+MIMI_MUST_CHECK mimi_err mimi_group_info_request_sign(mimi_group_info_request *req,
+                                                      const uint8_t *priv, size_t priv_len);
+MIMI_MUST_CHECK mimi_err mimi_group_info_request_verify(const mimi_group_info_request *req);
+
+/* GroupInfoResponse (status success only, else INVALID_ARG): signature =
+ * SignWithLabel(hub_sender.signature_key, "GroupInfoResponseTBS",
+ * GroupInfoResponseTBS) under cipher_suite. The caller checks that
+ * hub_sender is the room's hub. */
+MIMI_MUST_CHECK mimi_err mimi_group_info_response_sign(mimi_group_info_response *resp,
+                                                       const uint8_t *priv, size_t priv_len);
+MIMI_MUST_CHECK mimi_err mimi_group_info_response_verify(const mimi_group_info_response *resp);
+
+/* encrypted_groupinfo_and_tree = EncryptWithLabel(groupInfoPublicKey,
+ * "GroupInfo and ratchet_tree encryption", room_id, tbe). open decrypts and
+ * decodes (validated); AEAD_OPEN for a wrong key or room. */
+MIMI_MUST_CHECK mimi_err mimi_group_info_tbe_seal(uint16_t suite, const uint8_t *pub,
+                                                  size_t pub_len, const mimi_bytes *room_id,
+                                                  const mimi_group_info_ratchet_tree_tbe *tbe,
+                                                  const mimi_rng *rng, mls_hpke_ciphertext *out);
+MIMI_MUST_CHECK mimi_err mimi_group_info_tbe_open(uint16_t suite, const uint8_t *priv,
+                                                  size_t priv_len, const mimi_bytes *room_id,
+                                                  const mls_hpke_ciphertext *ct,
+                                                  mimi_group_info_ratchet_tree_tbe *out);
+
+/* pseudonymous_credential_signature = SignWithLabel(client key,
+ * "PseudonymousCredentialTBS", PseudonymousCredentialTBS of cred). */
+MIMI_MUST_CHECK mimi_err mimi_pseudonymous_credential_sign(uint16_t suite, const uint8_t *priv,
+                                                           size_t priv_len,
+                                                           const mimi_pseudonymous_credential *cred,
+                                                           mimi_bytes *signature);
+MIMI_MUST_CHECK mimi_err mimi_pseudonymous_credential_verify(
+    uint16_t suite, const uint8_t *pub, size_t pub_len, const mimi_pseudonymous_credential *cred,
+    const mimi_bytes *signature);
+
+/* ------------------------------------------------------------------------ */
 /* Endpoints (§"MIMI Endpoints and Framing")                                 */
 
 typedef enum {

@@ -98,6 +98,16 @@ static mimi_err check_key_material_response(const void *v) {
   return (r->clients_count > 0 && !may_list) ? MIMI_ERR_PROTO_INCONSISTENT : MIMI_OK;
 }
 
+/* §Fetch Key Material: "a non-empty list of acceptable MLS ciphersuites". */
+static mimi_err check_key_material_request(const void *v) {
+  const mimi_key_material_request_mls *r = v;
+  return r->acceptable_ciphersuites_count == 0 ? MIMI_ERR_PROTO_INCONSISTENT : MIMI_OK;
+}
+static mimi_err check_key_material_request_tbs(const void *v) {
+  const mimi_key_material_request_tbs_mls *r = v;
+  return r->acceptable_ciphersuites_count == 0 ? MIMI_ERR_PROTO_INCONSISTENT : MIMI_OK;
+}
+
 typedef struct {
   mimi_type_fn type;
   mimi_err (*check)(const void *value);
@@ -109,6 +119,8 @@ static const type_rule type_rules[] = {
     {mimi_fanout_message_type, check_fanout},
     {mimi_pending_proposal_type, check_pending_proposal},
     {mimi_key_material_response_mls_type, check_key_material_response},
+    {mimi_key_material_request_tbs_mls_type, check_key_material_request_tbs},
+    {mimi_key_material_request_mls_type, check_key_material_request},
 };
 
 /* MLS structs carry no protocol rules; not descending into them keeps the

@@ -51,23 +51,29 @@ static void test_identifier_uri(void) {
 
 /* --- Fetch Key Material ---------------------------------------------- */
 
-static void build_km_tbs_fields(mimi_key_material_request_tbs_mls *m) {
-  uri_of(&m->requesting_user, "alice");
-  uri_of(&m->target_user, "bob");
-  uri_of(&m->room_id, "room");
-  m->acceptable_ciphersuites = zalloc(2, sizeof(uint16_t));
-  m->acceptable_ciphersuites[0] = 1;
-  m->acceptable_ciphersuites[1] = 3;
-  m->acceptable_ciphersuites_count = 2;
-  m->required_capabilities.extension_types = zalloc(1, sizeof(uint16_t));
-  m->required_capabilities.extension_types[0] = 6;
-  m->required_capabilities.extension_types_count = 1;
-  m->required_capabilities.credential_types = zalloc(1, sizeof(uint16_t));
-  m->required_capabilities.credential_types[0] = 1;
-  m->required_capabilities.credential_types_count = 1;
-  set_hex(&m->requester_signature_key, "5a5a");
-  m->requester_credential.credential_type = MLS_CREDENTIAL_BASIC;
-  set_str(&m->requester_credential.identity, "alice");
+/* The TBS and the request share these fields; one builder for both. */
+#define BUILD_KM_TBS_FIELDS(m)                                            \
+  do {                                                                    \
+    uri_of(&(m)->requesting_user, "alice");                               \
+    uri_of(&(m)->target_user, "bob");                                     \
+    uri_of(&(m)->room_id, "room");                                        \
+    (m)->acceptable_ciphersuites = zalloc(2, sizeof(uint16_t));           \
+    (m)->acceptable_ciphersuites[0] = 1;                                  \
+    (m)->acceptable_ciphersuites[1] = 3;                                  \
+    (m)->acceptable_ciphersuites_count = 2;                               \
+    build_required_caps(&(m)->required_capabilities);                     \
+    set_hex(&(m)->requester_signature_key, "5a5a");                       \
+    (m)->requester_credential.credential_type = MLS_CREDENTIAL_BASIC;     \
+    set_str(&(m)->requester_credential.identity, "alice");                \
+  } while (0)
+
+static void build_required_caps(mls_required_capabilities *rc) {
+  rc->extension_types = zalloc(1, sizeof(uint16_t));
+  rc->extension_types[0] = 6;
+  rc->extension_types_count = 1;
+  rc->credential_types = zalloc(1, sizeof(uint16_t));
+  rc->credential_types[0] = 1;
+  rc->credential_types_count = 1;
 }
 
 static const char *km_tbs_hex(void) {
@@ -79,19 +85,24 @@ static const char *km_tbs_hex(void) {
 static void test_key_material_request(void) {
   mimi_key_material_request_tbs tbs = {0};
   tbs.protocol = MIMI_PROTOCOL_MLS10;
-  build_km_tbs_fields(&tbs.mls10);
+  BUILD_KM_TBS_FIELDS(&tbs.mls10);
   check_codec(mimi_key_material_request_tbs_type(), &tbs, HX("01", km_tbs_hex()));
   mimi_key_material_request_tbs_free(&tbs);
 
   mimi_key_material_request req = {0};
   req.protocol = MIMI_PROTOCOL_MLS10;
   /* the request is the TBS plus the signature: same field layout */
-  build_km_tbs_fields((mimi_key_material_request_tbs_mls *)(void *)&req.mls10);
+  BUILD_KM_TBS_FIELDS(&req.mls10);
   set_hex(&req.mls10.key_material_request_signature, "5353");
   const char *hex = HX("01", km_tbs_hex(), V("5353"));
   check_codec(mimi_key_material_request_type(), &req, hex);
   mimi_key_material_request_free(&req);
 
+  /* "a non-empty list of acceptable MLS ciphersuites" */
+  check_decode_err(mimi_key_material_request_type(),
+                   HX("01", V(A("alice")), V(A("bob")), V(A("room")), V(""), V("0006"), V(""),
+                      V("0001"), V("5a5a"), CRED_ALICE, V("5353")),
+                   MIMI_ERR_PROTO_INCONSISTENT);
   /* protocol reserved(0) / unknown(2): no mls10 body to read */
   check_decode_err(mimi_key_material_request_type(), HX("00", km_tbs_hex(), V("5353")),
                    MIMI_ERR_BAD_TAG);
