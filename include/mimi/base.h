@@ -93,6 +93,7 @@ extern "C" {
   E(PROTO_BAD_PERCENT, 136, "invalid percent-encoding in the path")             \
   E(PROTO_PATH_TOO_LONG, 137, "request path too long")                          \
   E(PROTO_BAD_PARAM, 138, "path parameter invalid for its kind")                \
+  E(PROTO_BAD_DIRECTORY, 139, "malformed MIMI directory document")              \
   E(FRANK_MISSING, 140, "no frank or franking tag")                             \
   E(FRANK_BAD_AAD, 141, "authenticated data is not a well-formed SafeAAD")      \
   E(FRANK_TAG_MISMATCH, 142, "franking tag does not match the content")         \

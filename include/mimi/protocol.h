@@ -195,6 +195,24 @@ MIMI_MUST_CHECK mimi_err mimi_endpoint_path(mimi_endpoint_id id, const char *bas
  * with its URL template. NUL-terminated JSON (free() it). */
 MIMI_MUST_CHECK mimi_err mimi_directory_render(const char *base_url, char **out);
 
+/* A peer's directory: the URL template of each endpoint it lists (NULL if
+ * absent; url[MIMI_EP_DIRECTORY] unused). */
+typedef struct {
+  char *url[MIMI_EP_COUNT];
+} mimi_directory;
+
+/* Parses a directory document: one JSON object whose values are strings of
+ * printable ASCII; keys we do not know are skipped. A known key must appear
+ * once and hold an https URL template ending in one "{name}" placeholder.
+ * PROTO_BAD_DIRECTORY otherwise, TOO_LARGE above 64 KiB. */
+MIMI_MUST_CHECK mimi_err mimi_directory_parse(const char *json, size_t len, mimi_directory *out);
+void mimi_directory_free(mimi_directory *d);
+/* The request URL for endpoint id: the template with its placeholder
+ * replaced by the percent-encoded param (checked as mimi_endpoint_path
+ * does). NOT_FOUND if the directory does not list the endpoint. */
+MIMI_MUST_CHECK mimi_err mimi_directory_url(const mimi_directory *d, mimi_endpoint_id id,
+                                            const char *param, char **out);
+
 /* ------------------------------------------------------------------------ */
 /* Franking (§"Message Franking")                                            */
 

@@ -6,6 +6,7 @@
 
 #include "mimi/identity.h"
 #include "mimi/protocol.h"
+#include "protocol_internal.h"
 
 /* The draft names no media type; TLS-encoded bodies are sent as octet
  * streams (docs/spec-notes.md "MIMI protocol"). */
@@ -124,7 +125,7 @@ static bool is_https_url(const char *s, size_t n) {
   return true;
 }
 
-static mimi_err check_param(mimi_param_kind kind, const char *v, size_t n) {
+mimi_err mimi_proto_check_param(mimi_param_kind kind, const char *v, size_t n) {
   mimi_uri uri;
   switch (kind) {
     case MIMI_PARAM_USER_URI:
@@ -213,7 +214,7 @@ mimi_err mimi_endpoint_match(const char *method, const char *path, size_t path_l
   char *param;
   size_t param_len;
   MIMI_TRY(decode_segment(pseg, plen, &param, &param_len));
-  mimi_err err = check_param(ep->param_kind, param, param_len);
+  mimi_err err = mimi_proto_check_param(ep->param_kind, param, param_len);
   if (err != MIMI_OK) {
     free(param);
     return err;
@@ -232,28 +233,17 @@ void mimi_route_free(mimi_route *r) {
   r->endpoint = NULL;
 }
 
-mimi_err mimi_endpoint_path(mimi_endpoint_id id, const char *base, const char *param,
-                            char **out) {
-  const mimi_endpoint *ep = mimi_endpoint_get(id);
-  if (ep == NULL || base == NULL || out == NULL || !base_ok(base)) return MIMI_ERR_INVALID_ARG;
-  if (id == MIMI_EP_DIRECTORY) {
-    char *s = strdup(MIMI_DIRECTORY_PATH);
-    if (s == NULL) return MIMI_ERR_NOMEM;
-    *out = s;
-    return MIMI_OK;
-  }
+mimi_err mimi_proto_encode_param(const mimi_endpoint *ep, const char *param, char **out) {
   if (param == NULL) return MIMI_ERR_INVALID_ARG;
   size_t n = strlen(param);
   if (n == 0 || is_dot_segment(param, n)) return MIMI_ERR_PROTO_BAD_PARAM;
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)param[i] < 0x20 || (unsigned char)param[i] == 0x7f)
       return MIMI_ERR_PROTO_BAD_PARAM;
-  MIMI_TRY(check_param(ep->param_kind, param, n));
-  size_t cap = strlen(base) + 1 + strlen(ep->segment) + 1 + 3 * n + 1;
-  if (cap - 1 > MIMI_PROTO_MAX_PATH) return MIMI_ERR_PROTO_PATH_TOO_LONG;
-  char *s = malloc(cap);
+  MIMI_TRY(mimi_proto_check_param(ep->param_kind, param, n));
+  char *s = malloc(3 * n + 1);
   if (s == NULL) return MIMI_ERR_NOMEM;
-  size_t k = (size_t)snprintf(s, cap, "%s/%s/", base, ep->segment);
+  size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)param[i];
     if (is_unreserved(c)) {
@@ -268,23 +258,30 @@ mimi_err mimi_endpoint_path(mimi_endpoint_id id, const char *base, const char *p
   return MIMI_OK;
 }
 
-mimi_err mimi_directory_render(const char *base_url, char **out) {
-  if (base_url == NULL || out == NULL) return MIMI_ERR_INVALID_ARG;
-  for (const char *c = base_url; *c; c++)
-    if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f || *c == '"' || *c == '\\')
-      return MIMI_ERR_INVALID_ARG;
-  size_t bl = strlen(base_url);
-  if (bl > 0 && base_url[bl - 1] == '/') return MIMI_ERR_INVALID_ARG;
-  size_t cap = 4;
-  for (int i = 1; i < MIMI_EP_COUNT; i++)
-    cap += 16 + strlen(endpoints[i].directory_key) + bl + strlen(endpoints[i].path_template);
+mimi_err mimi_endpoint_path(mimi_endpoint_id id, const char *base, const char *param,
+                            char **out) {
+  const mimi_endpoint *ep = mimi_endpoint_get(id);
+  if (ep == NULL || base == NULL || out == NULL || !base_ok(base)) return MIMI_ERR_INVALID_ARG;
+  if (id == MIMI_EP_DIRECTORY) {
+    char *s = strdup(MIMI_DIRECTORY_PATH);
+    if (s == NULL) return MIMI_ERR_NOMEM;
+    *out = s;
+    return MIMI_OK;
+  }
+  char *enc;
+  MIMI_TRY(mimi_proto_encode_param(ep, param, &enc));
+  size_t cap = strlen(base) + 1 + strlen(ep->segment) + 1 + strlen(enc) + 1;
+  if (cap - 1 > MIMI_PROTO_MAX_PATH) {
+    free(enc);
+    return MIMI_ERR_PROTO_PATH_TOO_LONG;
+  }
   char *s = malloc(cap);
-  if (s == NULL) return MIMI_ERR_NOMEM;
-  size_t k = (size_t)snprintf(s, cap, "{");
-  for (int i = 1; i < MIMI_EP_COUNT; i++)
-    k += (size_t)snprintf(s + k, cap - k, "%s\n  \"%s\": \"%s%s\"", i > 1 ? "," : "",
-                          endpoints[i].directory_key, base_url, endpoints[i].path_template);
-  snprintf(s + k, cap - k, "\n}\n");
+  if (s == NULL) {
+    free(enc);
+    return MIMI_ERR_NOMEM;
+  }
+  snprintf(s, cap, "%s/%s/%s", base, ep->segment, enc);
+  free(enc);
   *out = s;
   return MIMI_OK;
 }

@@ -262,12 +262,127 @@ static void test_directory(void) {
   mimi_test_case();
 }
 
+/* The §Directory example as published: not JSON (no ':' after
+ * "proxyDownload"). */
+static const char *draft_directory =
+    "{\n"
+    "  \"keyMaterial\":\n"
+    "     \"https://mimi.example.com/v1/keyMaterial/{targetUser}\",\n"
+    "  \"update\": \"https://mimi.example.com/v1/update{roomId}\",\n"
+    "  \"notify\": \"https://mimi.example.com/v1/notify/{roomId}\",\n"
+    "  \"submitMessage\":\n"
+    "     \"https://mimi.example.com/v1/submitMessage/{roomId}\",\n"
+    "  \"groupInfo\":\n"
+    "     \"https://mimi.example.com/v1/groupInfo/{roomId}\",\n"
+    "  \"requestConsent\":\n"
+    "     \"https://mimi.example.com/v1/requestConsent/{targetUser}\",\n"
+    "  \"updateConsent\":\n"
+    "     \"https://mimi.example.com/v1/updateConsent/{requesterUser}\",\n"
+    "  \"identifierQuery\":\n"
+    "     \"https://mimi.example.com/v1/identifierQuery/{domain}\",\n"
+    "  \"reportAbuse\":\n"
+    "     \"https://mimi.example.com/v1/reportAbuse/{roomId}\",\n"
+    "  \"proxyDownload\"\n"
+    "     \"https://mimi.example.com/v1/proxyDownload/{downloadUrl}\"\n"
+    "}\n";
+
+static void dir_err(const char *json, mimi_err code, int line) {
+  mimi_directory d;
+  memset(&d, 0x5a, sizeof d);
+  mimi_err err = mimi_directory_parse(json, strlen(json), &d);
+  if (err != code)
+    mimi_test_fail(__FILE__, line, "parse %s -> %s, expected %s", json, mimi_errname(err),
+                   mimi_errname(code));
+  mimi_test_checks++;
+  if (err == MIMI_OK) mimi_directory_free(&d);
+  else CHECK(((const unsigned char *)&d)[0] == 0x5a);
+  mimi_test_case();
+}
+
+static void test_directory_parse(void) {
+  mimi_directory d;
+  CHECK_OK(mimi_directory_parse(want_directory, strlen(want_directory), &d));
+  for (int i = 1; i < MIMI_EP_COUNT; i++) CHECK(d.url[i] != NULL);
+  CHECK(d.url[MIMI_EP_DIRECTORY] == NULL);
+  char *u = NULL;
+  CHECK_OK(mimi_directory_url(&d, MIMI_EP_KEY_MATERIAL, BOB, &u));
+  CHECK(u && strcmp(u, "https://mimi.example.com/v1/keyMaterial/" BOB_ENC) == 0);
+  free(u);
+  CHECK_OK(mimi_directory_url(&d, MIMI_EP_PROXY_DOWNLOAD, "https://c.example/a?b=1", &u));
+  CHECK(u && strcmp(u, "https://mimi.example.com/v1/proxyDownload/"
+                       "https%3A%2F%2Fc.example%2Fa%3Fb%3D1") == 0);
+  free(u);
+  u = NULL;
+  CHECK_ERR(mimi_directory_url(&d, MIMI_EP_UPDATE, BOB, &u), MIMI_ERR_PROTO_BAD_PARAM);
+  CHECK_ERR(mimi_directory_url(&d, MIMI_EP_DIRECTORY, BOB, &u), MIMI_ERR_INVALID_ARG);
+  CHECK(u == NULL);
+  mimi_directory_free(&d);
+  mimi_test_case();
+
+  /* the draft's example as published is refused; with the ':' restored it
+   * reads, including its "update{roomId}" template */
+  dir_err(draft_directory, MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  char *fixed = strdup(draft_directory);
+  char *pd = strstr(fixed, "\"proxyDownload\"");
+  CHECK(pd != NULL);
+  if (pd) pd[15] = ':'; /* the newline after the key */
+  CHECK_OK(mimi_directory_parse(fixed, strlen(fixed), &d));
+  CHECK_OK(mimi_directory_url(&d, MIMI_EP_UPDATE, ROOM, &u));
+  CHECK(u && strcmp(u, "https://mimi.example.com/v1/update" ROOM_ENC) == 0);
+  free(u);
+  CHECK_OK(mimi_directory_url(&d, MIMI_EP_REQUEST_CONSENT, "b.example", &u));
+  CHECK(u && strcmp(u, "https://mimi.example.com/v1/requestConsent/b.example") == 0);
+  free(u);
+  mimi_directory_free(&d);
+  free(fixed);
+
+  CHECK_OK(mimi_directory_parse("{}", 2, &d));
+  CHECK_ERR(mimi_directory_url(&d, MIMI_EP_NOTIFY, ROOM, &u), MIMI_ERR_NOT_FOUND);
+  mimi_directory_free(&d);
+  const char *escaped = " { \"future\" : \"x\" ,\"notify\":"
+                        "\"https:\\/\\/h.example\\/n\\u002F{r}\"} \n";
+  CHECK_OK(mimi_directory_parse(escaped, strlen(escaped), &d));
+  CHECK(d.url[MIMI_EP_NOTIFY] && strcmp(d.url[MIMI_EP_NOTIFY], "https://h.example/n/{r}") == 0);
+  mimi_directory_free(&d);
+
+  dir_err("", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("[]", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{}x", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": 1}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"x\": {}}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/{a}\",}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/{a}\", \"notify\": \"https://h/{a}\"}",
+          MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"http://h/{a}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/notify\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/{a}/{b}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/{a}x\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/{a-b}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/\u00e9{a}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/\\u00e9{a}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/\\n{a}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/\\u00{a}\"}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  dir_err("{\"notify\": \"https://h/{a}", MIMI_ERR_PROTO_BAD_DIRECTORY, __LINE__);
+  char *big = malloc(65538);
+  memset(big, ' ', 65537);
+  big[0] = '{';
+  big[65536] = '}';
+  big[65537] = '\0';
+  dir_err(big, MIMI_ERR_TOO_LARGE, __LINE__);
+  big[65535] = '}';
+  big[65536] = '\0';
+  dir_err(big, MIMI_OK, __LINE__);
+  free(big);
+}
+
 int main(void) {
   test_table();
   test_match();
   test_hostile();
   test_path_build();
   test_directory();
+  test_directory_parse();
   pt_cleanup();
   return mimi_test_summary("test_protocol_endpoints");
 }
