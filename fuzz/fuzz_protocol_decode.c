@@ -3,8 +3,8 @@
  * message a peer provider can send us, the rest goes through
  * mimi_proto_decode (codec + semantic validation). Anything accepted must
  * re-encode to the same bytes through mimi_proto_encode (which validates
- * again), clone equal, and free cleanly. A second mode feeds the request
- * path matcher. */
+ * again), clone equal, and free cleanly. Two more selectors feed the
+ * request path matcher and the directory parser. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,13 +49,30 @@ static void fuzz_path(const uint8_t *data, size_t size) {
   }
 }
 
+static void fuzz_directory(const uint8_t *data, size_t size) {
+  mimi_directory d;
+  if (mimi_directory_parse((const char *)data, size, &d) != MIMI_OK) return;
+  for (int i = 1; i < MIMI_EP_COUNT; i++) {
+    char *u = NULL;
+    mimi_err err = mimi_directory_url(&d, (mimi_endpoint_id)i, "b.example", &u);
+    if ((err == MIMI_OK) != (u != NULL)) abort();
+    if (err == MIMI_ERR_NOT_FOUND && d.url[i] != NULL) abort();
+    free(u);
+  }
+  mimi_directory_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
-  size_t pick = data[0] % (N_TARGETS + 1);
+  size_t pick = data[0] % (N_TARGETS + 2);
   data++;
   size--;
   if (pick == N_TARGETS) {
     fuzz_path(data, size);
+    return 0;
+  }
+  if (pick == N_TARGETS + 1) {
+    fuzz_directory(data, size);
     return 0;
   }
   const mimi_type *t = targets[pick]();
