@@ -39,10 +39,11 @@ mimi_msg_kind mimi_proto_message_kind(const mls_message *m);
  *   PROTO_BAD_ENUM      an enum field outside its defined values (status
  *                       codes, consent operation, field source, ...)
  *   PROTO_BAD_MESSAGE   an MLSMessage of the wrong kind where the draft
- *                       names one (submitted message not an application
- *                       PrivateMessage; handshake not a proposal/commit;
- *                       fanout of a GroupInfo/KeyPackage; pending proposal
- *                       not a proposal)
+ *                       names one: application messages must be
+ *                       PrivateMessages, handshakes (bundle, fanned-out and
+ *                       stapled proposals/commits, pending proposals)
+ *                       PublicMessages of the right content type; no
+ *                       GroupInfo/KeyPackage is fanned out
  *   PROTO_INCONSISTENT  fields that contradict each other (clients listed
  *                       under a user code that forbids them) */
 MIMI_MUST_CHECK mimi_err mimi_proto_validate(const mimi_type *t, const void *value);
@@ -276,7 +277,7 @@ typedef struct {
  *   FRANK_MISSING / FRANK_BAD_AAD   no frank, or no frank_aad in the AAD
  *   FRANK_SUITE_MISMATCH            frank suite is not the group's
  *   FRANK_NO_AGENT                  no franking_agent in the GroupContext
- *   UNSUPPORTED                     agent credential neither basic nor x509-less
+ *   UNSUPPORTED                     agent credential not a basic credential
  *   FRANK_AGENT_DOMAIN              agent credential not the hub's domain
  *   content errors / NOT_FOUND      content not MIMI content, or without
  *                                   senderUri / roomUri extensions

@@ -50,14 +50,24 @@ static mimi_err check_enum(const mimi_type *t, const mimi_field *f, const void *
 
 /* --- per-type rules ------------------------------------------------------- */
 
+/* The hub must read handshakes: proposals and commits travel as
+ * PublicMessages (SemiPrivateMessage has no wire format here yet). */
+static bool is_public(const mls_message *m, mimi_msg_kind kind) {
+  return m->body.wire_format == MLS_WIRE_PUBLIC_MESSAGE && mimi_proto_message_kind(m) == kind;
+}
+
+static mimi_err check_proposals(const mimi_mls_message_list *l) {
+  for (size_t i = 0; i < l->messages_count; i++)
+    if (!is_public(&l->messages[i], MIMI_MSG_KIND_PROPOSAL)) return MIMI_ERR_PROTO_BAD_MESSAGE;
+  return MIMI_OK;
+}
+
 static mimi_err check_handshake_bundle(const void *v) {
   const mimi_handshake_bundle *b = v;
-  mimi_msg_kind k = mimi_proto_message_kind(&b->proposal_or_commit);
-  if (k != MIMI_MSG_KIND_PROPOSAL && k != MIMI_MSG_KIND_COMMIT) return MIMI_ERR_PROTO_BAD_MESSAGE;
-  for (size_t i = 0; k == MIMI_MSG_KIND_PROPOSAL && i < b->more_proposals.messages_count; i++)
-    if (mimi_proto_message_kind(&b->more_proposals.messages[i]) != MIMI_MSG_KIND_PROPOSAL)
-      return MIMI_ERR_PROTO_BAD_MESSAGE;
-  return MIMI_OK;
+  const mls_message *m = &b->proposal_or_commit;
+  if (is_public(m, MIMI_MSG_KIND_COMMIT)) return MIMI_OK;
+  if (is_public(m, MIMI_MSG_KIND_PROPOSAL)) return check_proposals(&b->more_proposals);
+  return MIMI_ERR_PROTO_BAD_MESSAGE;
 }
 
 static mimi_err check_submit_request(const void *v) {
@@ -70,22 +80,27 @@ static mimi_err check_submit_request(const void *v) {
 
 static mimi_err check_fanout(const void *v) {
   const mimi_fanout_message *f = v;
-  if (mimi_proto_message_kind(&f->message) == MIMI_MSG_KIND_OTHER)
-    return MIMI_ERR_PROTO_BAD_MESSAGE;
-  const mimi_mls_message_list *extra = NULL;
-  if (mimi_proto_message_kind(&f->message) == MIMI_MSG_KIND_PROPOSAL) extra = &f->more_proposals;
-  if (mimi_proto_message_kind(&f->message) == MIMI_MSG_KIND_COMMIT) extra = &f->external_proposals;
-  for (size_t i = 0; extra != NULL && i < extra->messages_count; i++)
-    if (mimi_proto_message_kind(&extra->messages[i]) != MIMI_MSG_KIND_PROPOSAL)
+  const mls_message *m = &f->message;
+  switch (mimi_proto_message_kind(m)) {
+    case MIMI_MSG_KIND_APPLICATION:
+      return m->body.wire_format == MLS_WIRE_PRIVATE_MESSAGE ? MIMI_OK
+                                                             : MIMI_ERR_PROTO_BAD_MESSAGE;
+    case MIMI_MSG_KIND_WELCOME:
+      return MIMI_OK;
+    case MIMI_MSG_KIND_PROPOSAL:
+      if (!is_public(m, MIMI_MSG_KIND_PROPOSAL)) return MIMI_ERR_PROTO_BAD_MESSAGE;
+      return check_proposals(&f->more_proposals);
+    case MIMI_MSG_KIND_COMMIT:
+      if (!is_public(m, MIMI_MSG_KIND_COMMIT)) return MIMI_ERR_PROTO_BAD_MESSAGE;
+      return check_proposals(&f->external_proposals);
+    default:
       return MIMI_ERR_PROTO_BAD_MESSAGE;
-  return MIMI_OK;
+  }
 }
 
 static mimi_err check_pending_proposal(const void *v) {
   const mimi_pending_proposal *p = v;
-  return mimi_proto_message_kind(&p->proposal) == MIMI_MSG_KIND_PROPOSAL
-             ? MIMI_OK
-             : MIMI_ERR_PROTO_BAD_MESSAGE;
+  return is_public(&p->proposal, MIMI_MSG_KIND_PROPOSAL) ? MIMI_OK : MIMI_ERR_PROTO_BAD_MESSAGE;
 }
 
 /* §Fetch Key Material: clients are listed only for success, partialSuccess

@@ -208,8 +208,11 @@ static void test_handshake_bundle(void) {
   check_codec(mimi_handshake_bundle_type(), &b, HX(PUB_PROPOSAL, V(PUB_PROPOSAL)));
   mimi_handshake_bundle_free(&b);
 
-  /* an application message is not a handshake */
+  /* an application message is not a handshake; a PrivateMessage proposal
+   * is one the hub cannot read */
   check_decode_err(mimi_handshake_bundle_type(), PRIV_APP, MIMI_ERR_PROTO_BAD_MESSAGE);
+  check_decode_err(mimi_handshake_bundle_type(), HX(PRIV_PROPOSAL, V("")),
+                   MIMI_ERR_PROTO_BAD_MESSAGE);
   /* a commit among the extra proposals */
   check_decode_err(mimi_handshake_bundle_type(), HX(PUB_PROPOSAL, V(PUB_COMMIT)),
                    MIMI_ERR_PROTO_BAD_MESSAGE);
@@ -366,8 +369,8 @@ static void test_fanout(void) {
   load(mls_message_type(), PUB_PROPOSAL, &m.message);
   m.more_proposals.messages = zalloc(1, sizeof(mls_message));
   m.more_proposals.messages_count = 1;
-  load(mls_message_type(), PRIV_PROPOSAL, &m.more_proposals.messages[0]);
-  check_codec(mimi_fanout_message_type(), &m, HX("0000000000000004", PUB_PROPOSAL, V(PRIV_PROPOSAL)));
+  load(mls_message_type(), PUB_PROPOSAL, &m.more_proposals.messages[0]);
+  check_codec(mimi_fanout_message_type(), &m, HX("0000000000000004", PUB_PROPOSAL, V(PUB_PROPOSAL)));
   mimi_fanout_message_free(&m);
 
   m.timestamp = 5;
@@ -384,6 +387,14 @@ static void test_fanout(void) {
                    MIMI_ERR_PROTO_BAD_MESSAGE);
   check_decode_err(mimi_fanout_message_type(), HX("0000000000000005", PUB_COMMIT, V(PUB_COMMIT)),
                    MIMI_ERR_PROTO_BAD_MESSAGE);
+  /* handshakes travel in the clear for the hub; applications encrypted */
+  check_decode_err(mimi_fanout_message_type(), HX("0000000000000004", PRIV_PROPOSAL, V("")),
+                   MIMI_ERR_PROTO_BAD_MESSAGE);
+  check_decode_err(mimi_fanout_message_type(),
+                   HX("0000000000000004", PUB_PROPOSAL, V(PRIV_PROPOSAL)),
+                   MIMI_ERR_PROTO_BAD_MESSAGE);
+  check_decode_err(mimi_fanout_message_type(),
+                   HX("0000000000000004", PUB_PROPOSAL, V(PUB_PROPOSAL)), MIMI_OK);
 
   /* a /notify body: three messages back to back */
   mimi_bytes body;
