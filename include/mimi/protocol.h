@@ -283,8 +283,9 @@ typedef struct {
  *                                   senderUri / roomUri extensions
  *   FRANK_BAD_SIGNATURE             franking_integrity_signature invalid
  *   FRANK_TAG_MISMATCH              HMAC(salt, application_data) != tag
- *   FRANK_SENDER_MISMATCH           content senderUri != sender_uri
- *   FRANK_ROOM_MISMATCH             content roomUri != room_uri
+ *   FRANK_SENDER_MISMATCH           content senderUri names another
+ *                                   identifier than sender_uri
+ *   FRANK_ROOM_MISMATCH             content roomUri another than room_uri
  * application_data is what the tag covers; content is the MIMI content in it
  * (the same bytes unless an ApplicationFraming wraps the content). */
 MIMI_MUST_CHECK mimi_err mimi_frank_verify(const mimi_frank_receiver *rx,
@@ -292,6 +293,14 @@ MIMI_MUST_CHECK mimi_err mimi_frank_verify(const mimi_frank_receiver *rx,
                                            const uint8_t *application_data, size_t app_len,
                                            const uint8_t *content, size_t content_len,
                                            const mimi_frank *frank, uint64_t accepted_timestamp);
+
+/* The user URI a sender's basic credential names, for
+ * mimi_frank_receiver.sender_uri: a user or pseudonym URI as is, a client
+ * URI /d/<user>/<device> as its user; canonical text (free() it).
+ * NOT_FOUND for a client URI without a user, BAD_URI for anything else,
+ * UNSUPPORTED for non-basic credentials. */
+MIMI_MUST_CHECK mimi_err mimi_frank_sender_of_credential(const mls_credential *cred,
+                                                         char **user_uri);
 
 /* Hub, on an abuse report: recomputes the tag and context from the
  * reported content and checks the server frank (FRANK_SERVER_MISMATCH) and

@@ -228,8 +228,43 @@ static mimi_err find_agent(const mimi_frank_receiver *rx, mimi_franking_agent_da
   return MIMI_ERR_FRANK_NO_AGENT;
 }
 
-static bool bytes_eq(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
-  return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+/* Same identifier: equal bytes, or both mimi:// URIs with equal canonical
+ * forms (the content and a credential may spell one URI differently). */
+static bool same_identifier(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
+  if (an == bn && (an == 0 || memcmp(a, b, an) == 0)) return true;
+  mimi_uri ua, ub;
+  if (mimi_uri_parse((const char *)a, an, &ua) != MIMI_OK) return false;
+  bool same = false;
+  if (mimi_uri_parse((const char *)b, bn, &ub) == MIMI_OK) {
+    same = mimi_uri_equal(&ua, &ub);
+    mimi_uri_free(&ub);
+  }
+  mimi_uri_free(&ua);
+  return same;
+}
+
+mimi_err mimi_frank_sender_of_credential(const mls_credential *cred, char **user_uri) {
+  if (cred == NULL || user_uri == NULL) return MIMI_ERR_INVALID_ARG;
+  if (cred->credential_type != MLS_CREDENTIAL_BASIC) return MIMI_ERR_UNSUPPORTED;
+  mimi_uri id, user;
+  MIMI_TRY(mimi_uri_parse((const char *)cred->identity.data, cred->identity.len, &id));
+  mimi_err err = MIMI_OK;
+  const mimi_uri *src = &id;
+  bool have_user = false;
+  if (id.kind == MIMI_URI_CLIENT) {
+    err = mimi_uri_user_of(&id, &user);
+    have_user = err == MIMI_OK;
+    src = &user;
+  } else if (id.kind != MIMI_URI_USER && id.kind != MIMI_URI_PSEUDONYM) {
+    err = MIMI_ERR_BAD_URI;
+  }
+  if (err == MIMI_OK) {
+    *user_uri = strdup(src->canonical);
+    if (*user_uri == NULL) err = MIMI_ERR_NOMEM;
+  }
+  if (have_user) mimi_uri_free(&user);
+  mimi_uri_free(&id);
+  return err;
 }
 
 static mimi_err verify_integrity(uint16_t suite, const uint8_t *pub, size_t pub_len,
@@ -269,9 +304,9 @@ static mimi_err verify_with_content(const mimi_frank_receiver *rx, const mimi_co
   MIMI_TRY(verify_integrity(rx->group_suite, agent->franking_signature_key.data,
                             agent->franking_signature_key.len, frank, &ctx));
   MIMI_TRY(check_tag(c, app, app_len, tag));
-  if (!bytes_eq(sender, sender_len, rx->sender_uri, rx->sender_uri_len))
+  if (!same_identifier(sender, sender_len, rx->sender_uri, rx->sender_uri_len))
     return MIMI_ERR_FRANK_SENDER_MISMATCH;
-  if (!bytes_eq(room, room_len, rx->room_uri, rx->room_uri_len))
+  if (!same_identifier(room, room_len, rx->room_uri, rx->room_uri_len))
     return MIMI_ERR_FRANK_ROOM_MISMATCH;
   return MIMI_OK;
 }

@@ -335,6 +335,35 @@ static void test_receiver(const fixture *f) {
   mimi_frank_free(&fw);
   mimi_bytes_free(&wad);
 
+  /* the sender's user from its client credential; another spelling of the
+   * same URIs is the same identifier */
+  mls_credential cred = {0};
+  cred.credential_type = MLS_CREDENTIAL_BASIC;
+  set_str(&cred.identity, "mimi://example.com/d/alice-smith/dev1");
+  char *user = NULL;
+  CHECK_OK(mimi_frank_sender_of_credential(&cred, &user));
+  CHECK(user && strcmp(user, SENDER) == 0);
+  if (user) CHECK_OK(verify(f, ext, 1, "example.com", ROOM, user, ad, c, &fr, TS));
+  free(user);
+  mls_credential_free(&cred);
+  CHECK_OK(verify(f, ext, 1, "example.com", ROOM, "MIMI://Example.COM/u/alice-smith", ad, c, &fr,
+                  TS));
+  cred.credential_type = MLS_CREDENTIAL_BASIC;
+  set_str(&cred.identity, "mimi://example.com/d/dev1");
+  user = NULL;
+  CHECK_ERR(mimi_frank_sender_of_credential(&cred, &user), MIMI_ERR_NOT_FOUND);
+  mls_credential_free(&cred);
+  cred.credential_type = MLS_CREDENTIAL_BASIC;
+  set_str(&cred.identity, "mimi://example.com/r/room");
+  CHECK_ERR(mimi_frank_sender_of_credential(&cred, &user), MIMI_ERR_BAD_URI);
+  mls_credential_free(&cred);
+  cred.credential_type = MLS_CREDENTIAL_BASIC;
+  set_str(&cred.identity, "alice");
+  CHECK_ERR(mimi_frank_sender_of_credential(&cred, &user), MIMI_ERR_BAD_URI);
+  mls_credential_free(&cred);
+  cred.credential_type = MLS_CREDENTIAL_X509;
+  CHECK_ERR(mimi_frank_sender_of_credential(&cred, &user), MIMI_ERR_UNSUPPORTED);
+  CHECK(user == NULL);
   /* the credential's user is not the content's sender */
   CHECK_ERR(verify(f, ext, 1, "example.com", ROOM, "mimi://example.com/u/bob", ad, c, &fr, TS),
             MIMI_ERR_FRANK_SENDER_MISMATCH);
