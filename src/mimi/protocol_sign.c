@@ -2,6 +2,7 @@
  * messages (KeyMaterialRequest, GroupInfoRequest/Response, the encrypted
  * GroupInfo + ratchet tree, PseudonymousCredential), each over its TBS
  * struct with the RFC 9420 labelled operations. */
+#include <stddef.h>
 #include <string.h>
 
 #include "mimi/crypto.h"
@@ -24,26 +25,51 @@ static mimi_err tbs_by_truncation(const mimi_type *t, const void *scratch, mimi_
   return MIMI_OK;
 }
 
-static mimi_err sign_into(uint16_t suite, const uint8_t *priv, size_t priv_len,
-                          const uint8_t *label, size_t label_len, const mimi_bytes *tbs,
-                          mimi_bytes *sig_field) {
-  mimi_bytes sig;
-  MIMI_TRY(mls_sign_with_label(suite, priv, priv_len, label, label_len, tbs->data, tbs->len,
-                               &sig));
-  mimi_bytes_free(sig_field);
-  *sig_field = sig;
+/* A message that carries a signature over its own TBS: how to build the
+ * TBS (and pick the suite), where the verification key and the signature
+ * live, and the label. */
+typedef struct {
+  const char *label;
+  mimi_err (*tbs)(const void *msg, uint16_t *suite, mimi_bytes *tbs);
+  size_t key_offset; /* of the verification key (mimi_bytes) in the message */
+  size_t sig_offset; /* of the signature (mimi_bytes) */
+} signed_kind;
+
+static const mimi_bytes *field(const void *msg, size_t offset) {
+  return (const mimi_bytes *)(const void *)((const uint8_t *)msg + offset);
+}
+
+static mimi_err sign_msg(const signed_kind *k, void *msg, const uint8_t *priv, size_t priv_len) {
+  if (msg == NULL || priv == NULL) return MIMI_ERR_INVALID_ARG;
+  uint16_t suite;
+  mimi_bytes tbs, sig;
+  MIMI_TRY(k->tbs(msg, &suite, &tbs));
+  mimi_err err = mls_sign_with_label(suite, priv, priv_len, (const uint8_t *)k->label,
+                                     strlen(k->label), tbs.data, tbs.len, &sig);
+  mimi_bytes_free(&tbs);
+  if (err != MIMI_OK) return err;
+  mimi_bytes *dst = (mimi_bytes *)(void *)((uint8_t *)msg + k->sig_offset);
+  mimi_bytes_free(dst);
+  *dst = sig;
   return MIMI_OK;
 }
 
-static mimi_err verify_tbs(uint16_t suite, const mimi_bytes *pub, const uint8_t *label,
-                           size_t label_len, const mimi_bytes *tbs, const mimi_bytes *sig) {
-  return mls_verify_with_label(suite, pub->data, pub->len, label, label_len, tbs->data,
-                               tbs->len, sig->data, sig->len);
+static mimi_err verify_msg(const signed_kind *k, const void *msg) {
+  if (msg == NULL) return MIMI_ERR_INVALID_ARG;
+  uint16_t suite;
+  mimi_bytes tbs;
+  MIMI_TRY(k->tbs(msg, &suite, &tbs));
+  const mimi_bytes *pub = field(msg, k->key_offset), *sig = field(msg, k->sig_offset);
+  mimi_err err = mls_verify_with_label(suite, pub->data, pub->len, (const uint8_t *)k->label,
+                                       strlen(k->label), tbs.data, tbs.len, sig->data, sig->len);
+  mimi_bytes_free(&tbs);
+  return err;
 }
 
-/* --- KeyMaterialRequest ---------------------------------------------------- */
+/* --- KeyMaterialRequest: under the first acceptable suite ------------------- */
 
-static mimi_err km_tbs(const mimi_key_material_request *req, uint16_t *suite, mimi_bytes *tbs) {
+static mimi_err km_tbs(const void *msg, uint16_t *suite, mimi_bytes *tbs) {
+  const mimi_key_material_request *req = msg;
   if (req->protocol != MIMI_PROTOCOL_MLS10) return MIMI_ERR_BAD_TAG;
   if (req->mls10.acceptable_ciphersuites_count == 0) return MIMI_ERR_PROTO_INCONSISTENT;
   *suite = req->mls10.acceptable_ciphersuites[0];
@@ -52,37 +78,27 @@ static mimi_err km_tbs(const mimi_key_material_request *req, uint16_t *suite, mi
   memset(&scratch.mls10.key_material_request_signature, 0, sizeof(mimi_bytes));
   return tbs_by_truncation(mimi_key_material_request_type(), &scratch, tbs);
 }
+static const signed_kind km_kind = {
+    "KeyMaterialRequestTBS", km_tbs,
+    offsetof(mimi_key_material_request, mls10.requester_signature_key),
+    offsetof(mimi_key_material_request, mls10.key_material_request_signature)};
 
 mimi_err mimi_key_material_request_sign(mimi_key_material_request *req, const uint8_t *priv,
                                         size_t priv_len) {
-  if (req == NULL || priv == NULL) return MIMI_ERR_INVALID_ARG;
-  uint16_t suite;
-  mimi_bytes tbs;
-  MIMI_TRY(km_tbs(req, &suite, &tbs));
-  mimi_err err = sign_into(suite, priv, priv_len, LABEL("KeyMaterialRequestTBS"), &tbs,
-                           &req->mls10.key_material_request_signature);
-  mimi_bytes_free(&tbs);
-  return err;
+  return sign_msg(&km_kind, req, priv, priv_len);
 }
-
 mimi_err mimi_key_material_request_verify(const mimi_key_material_request *req) {
-  if (req == NULL) return MIMI_ERR_INVALID_ARG;
-  uint16_t suite;
-  mimi_bytes tbs;
-  MIMI_TRY(km_tbs(req, &suite, &tbs));
-  mimi_err err = verify_tbs(suite, &req->mls10.requester_signature_key,
-                            LABEL("KeyMaterialRequestTBS"), &tbs,
-                            &req->mls10.key_material_request_signature);
-  mimi_bytes_free(&tbs);
-  return err;
+  return verify_msg(&km_kind, req);
 }
 
-/* --- GroupInfoRequest -------------------------------------------------------- */
+/* --- GroupInfoRequest: the TBS has an optional joining code ------------------ */
 
-static mimi_err gir_tbs(const mimi_group_info_request *req, mimi_bytes *tbs) {
+static mimi_err gir_tbs(const void *msg, uint16_t *suite, mimi_bytes *tbs) {
+  const mimi_group_info_request *req = msg;
   if (req->protocol != MIMI_PROTOCOL_MLS10) return MIMI_ERR_BAD_TAG;
-  if (mimi_suite_get(req->mls10.cipher_suite) == NULL) return MIMI_ERR_UNSUPPORTED_SUITE;
   const mimi_group_info_request_mls *r = &req->mls10;
+  *suite = r->cipher_suite;
+  if (mimi_suite_get(*suite) == NULL) return MIMI_ERR_UNSUPPORTED_SUITE;
   /* shallow view: encoded, never freed */
   mimi_group_info_request_tbs t;
   memset(&t, 0, sizeof t);
@@ -95,59 +111,41 @@ static mimi_err gir_tbs(const mimi_group_info_request *req, mimi_bytes *tbs) {
   t.mls10.joining_code = r->joining_code.len > 0 ? &code : NULL;
   return mimi_encode_alloc(mimi_group_info_request_tbs_type(), &t, tbs);
 }
+static const signed_kind gir_kind = {
+    "GroupInfoRequestTBS", gir_tbs, offsetof(mimi_group_info_request, mls10.requesting_signature_key),
+    offsetof(mimi_group_info_request, mls10.signature)};
 
 mimi_err mimi_group_info_request_sign(mimi_group_info_request *req, const uint8_t *priv,
                                       size_t priv_len) {
-  if (req == NULL || priv == NULL) return MIMI_ERR_INVALID_ARG;
-  mimi_bytes tbs;
-  MIMI_TRY(gir_tbs(req, &tbs));
-  mimi_err err = sign_into(req->mls10.cipher_suite, priv, priv_len, LABEL("GroupInfoRequestTBS"),
-                           &tbs, &req->mls10.signature);
-  mimi_bytes_free(&tbs);
-  return err;
+  return sign_msg(&gir_kind, req, priv, priv_len);
 }
-
 mimi_err mimi_group_info_request_verify(const mimi_group_info_request *req) {
-  if (req == NULL) return MIMI_ERR_INVALID_ARG;
-  mimi_bytes tbs;
-  MIMI_TRY(gir_tbs(req, &tbs));
-  mimi_err err = verify_tbs(req->mls10.cipher_suite, &req->mls10.requesting_signature_key,
-                            LABEL("GroupInfoRequestTBS"), &tbs, &req->mls10.signature);
-  mimi_bytes_free(&tbs);
-  return err;
+  return verify_msg(&gir_kind, req);
 }
 
-/* --- GroupInfoResponse ------------------------------------------------------- */
+/* --- GroupInfoResponse: signed by the hub's external sender key -------------- */
 
-static mimi_err gires_tbs(const mimi_group_info_response *resp, mimi_bytes *tbs) {
+static mimi_err gires_tbs(const void *msg, uint16_t *suite, mimi_bytes *tbs) {
+  const mimi_group_info_response *resp = msg;
   if (resp->version != MIMI_PROTOCOL_MLS10) return MIMI_ERR_BAD_TAG;
   if (resp->mls10.status != MIMI_GROUP_INFO_SUCCESS) return MIMI_ERR_INVALID_ARG;
-  if (mimi_suite_get(resp->mls10.success.cipher_suite) == NULL) return MIMI_ERR_UNSUPPORTED_SUITE;
+  *suite = resp->mls10.success.cipher_suite;
+  if (mimi_suite_get(*suite) == NULL) return MIMI_ERR_UNSUPPORTED_SUITE;
   mimi_group_info_response scratch = *resp;
   memset(&scratch.mls10.success.signature, 0, sizeof(mimi_bytes));
   return tbs_by_truncation(mimi_group_info_response_type(), &scratch, tbs);
 }
+static const signed_kind gires_kind = {
+    "GroupInfoResponseTBS", gires_tbs,
+    offsetof(mimi_group_info_response, mls10.success.hub_sender.signature_key),
+    offsetof(mimi_group_info_response, mls10.success.signature)};
 
 mimi_err mimi_group_info_response_sign(mimi_group_info_response *resp, const uint8_t *priv,
                                        size_t priv_len) {
-  if (resp == NULL || priv == NULL) return MIMI_ERR_INVALID_ARG;
-  mimi_bytes tbs;
-  MIMI_TRY(gires_tbs(resp, &tbs));
-  mimi_err err = sign_into(resp->mls10.success.cipher_suite, priv, priv_len,
-                           LABEL("GroupInfoResponseTBS"), &tbs, &resp->mls10.success.signature);
-  mimi_bytes_free(&tbs);
-  return err;
+  return sign_msg(&gires_kind, resp, priv, priv_len);
 }
-
 mimi_err mimi_group_info_response_verify(const mimi_group_info_response *resp) {
-  if (resp == NULL) return MIMI_ERR_INVALID_ARG;
-  mimi_bytes tbs;
-  MIMI_TRY(gires_tbs(resp, &tbs));
-  const mimi_group_info_response_success *s = &resp->mls10.success;
-  mimi_err err = verify_tbs(s->cipher_suite, &s->hub_sender.signature_key,
-                            LABEL("GroupInfoResponseTBS"), &tbs, &s->signature);
-  mimi_bytes_free(&tbs);
-  return err;
+  return verify_msg(&gires_kind, resp);
 }
 
 /* --- GroupInfo + ratchet tree encryption ------------------------------------- */
