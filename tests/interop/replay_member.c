@@ -315,6 +315,87 @@ mimi_err replay_send(replay_member *m, const uint8_t *data, size_t len, size_t p
   return err;
 }
 
+/* The next epoch of our own commit (ac signed, confirmation tag not yet
+ * set): transcript, key schedule, then the tag and the interim hash. */
+static mimi_err own_next_epoch(replay_member *m, mls_authenticated_content *ac,
+                               const uint8_t *commit_secret, replay_member *n) {
+  const size_t nh = hash_len(m->suite);
+  uint8_t confirmed[MIMI_MAX_HASH], unused[MIMI_MAX_HASH];
+  mimi_bytes ctx_enc = {0};
+  mimi_err err = mls_transcript_hashes_update(m->suite, m->interim, nh, ac, confirmed, unused);
+  if (err == MIMI_OK) memcpy(n->ctx.confirmed_transcript_hash.data, confirmed, nh);
+  if (err == MIMI_OK) err = mls_rtree_root_hash(n->tree, n->ctx.tree_hash.data);
+  if (err == MIMI_OK) err = mls_group_context_encode(&n->ctx, &ctx_enc);
+  if (err == MIMI_OK)
+    err = mls_key_schedule_epoch(&n->secrets, m->suite, m->secrets.init_secret, nh, commit_secret,
+                                 nh, NULL, 0, ctx_enc.data, ctx_enc.len);
+  if (err == MIMI_OK)
+    err = mls_confirmation_tag(m->suite, n->secrets.confirmation_key, confirmed,
+                               &ac->confirmation_tag);
+  if (err == MIMI_OK)
+    err = mls_interim_transcript_hash(m->suite, confirmed, nh, ac->confirmation_tag.data,
+                                      ac->confirmation_tag.len, n->interim);
+  if (err == MIMI_OK)
+    err = mls_secret_tree_new(&n->st, m->suite, n->secrets.encryption_secret, nh,
+                              mls_rtree_leaf_count(n->tree), NULL);
+  if (err == MIMI_OK) err = mimi_bytes_dup(&n->sig_priv, &m->sig_priv);
+  mimi_bytes_free(&ctx_enc);
+  return err;
+}
+
+mimi_err replay_commit_update(replay_member *m, bool as_public, mimi_bytes *out) {
+  const uint16_t wf = as_public ? MLS_WIRE_PUBLIC_MESSAGE : MLS_WIRE_PRIVATE_MESSAGE;
+  uint8_t commit_secret[MIMI_MAX_HASH];
+  replay_member n;
+  memset(&n, 0, sizeof n);
+  n.suite = m->suite;
+  n.leaf = m->leaf;
+  mls_update_path path;
+  mls_authenticated_content ac;
+  mls_message msg;
+  memset(&path, 0, sizeof path);
+  memset(&ac, 0, sizeof ac);
+  memset(&msg, 0, sizeof msg);
+  msg.version = MLS_VERSION_MLS10;
+  msg.body.wire_format = wf;
+  mimi_err err = mls_rtree_clone(&n.tree, m->tree);
+  /* §12.4.1 provisional GroupContext: next epoch, old transcript hash */
+  if (err == MIMI_OK) err = mimi_clone(mls_group_context_type(), &n.ctx, &m->ctx);
+  if (err == MIMI_OK) n.ctx.epoch++;
+  if (err == MIMI_OK)
+    err = mls_treekem_encap(n.tree, m->leaf, NULL, m->sig_priv.data, m->sig_priv.len, &n.ctx,
+                            NULL, 0, mimi_rng_system(), &path, &n.priv, commit_secret);
+  /* Views: fc is never freed, the signer clones it. */
+  mls_framed_content fc;
+  memset(&fc, 0, sizeof fc);
+  fc.group_id = m->ctx.group_id;
+  fc.epoch = m->ctx.epoch;
+  fc.sender.sender_type = MLS_SENDER_MEMBER;
+  fc.sender.leaf_index = m->leaf;
+  fc.body.content_type = MLS_CONTENT_COMMIT;
+  fc.body.commit.path = &path;
+  mls_framing_epoch ep = framing_epoch(m);
+  if (err == MIMI_OK)
+    err = mls_authenticated_content_sign(&ep, wf, &fc, m->sig_priv.data, m->sig_priv.len, &ac);
+  if (err == MIMI_OK) err = own_next_epoch(m, &ac, commit_secret, &n);
+  if (err == MIMI_OK && as_public)
+    err = mls_public_message_protect(&ep, &ac, &msg.body.public_message);
+  else if (err == MIMI_OK)
+    err = mls_private_message_protect(&ep, &ac, 0, mimi_rng_system(), &msg.body.private_message);
+  if (err == MIMI_OK) err = mls_message_encode(&msg, out);
+  mls_update_path_free(&path);
+  mls_authenticated_content_free(&ac);
+  mls_message_free(&msg);
+  mimi_secure_zero(commit_secret, sizeof commit_secret);
+  if (err != MIMI_OK) {
+    replay_member_free(&n);
+    return err;
+  }
+  replay_member_free(m);
+  *m = n;
+  return MIMI_OK;
+}
+
 void replay_member_free(replay_member *m) {
   mls_rtree_free(m->tree);
   mls_treekem_private_free(m->priv);

@@ -58,6 +58,11 @@ mimi_err replay_open(replay_member *m, const mls_private_message *pm,
 mimi_err replay_send(replay_member *m, const uint8_t *data, size_t len, size_t padding,
                      mimi_bytes *mls_message);
 
+/* Our own Commit as this member: no proposals, a fresh UpdatePath (§12.4.1)
+ * — as a PublicMessage or a PrivateMessage of the current epoch, encoded as an
+ * MLSMessage; the member moves to the next epoch. */
+mimi_err replay_commit_update(replay_member *m, bool as_public, mimi_bytes *mls_message);
+
 void replay_member_free(replay_member *m);
 
 /* §12.4.3 GroupInfo signature with the signer's key from tree t. */

@@ -403,6 +403,26 @@ static json_t *answer(suite_run *r) {
     put_hex(a, "tree", tree.data, tree.len);
     mimi_bytes_free(&msg);
     mimi_bytes_free(&tree);
+    /* our commits: epoch 4 -> 5 public, then a message, 5 -> 6 private */
+    json_t *steps = json_array();
+    for (int i = 0; i < 2; i++) {
+      json_t *st = json_object();
+      CHECK_OK(replay_commit_update(&r->carol, i == 0, &msg));
+      put_hex(st, "commit", msg.data, msg.len);
+      put_hex(st, "epoch_authenticator", r->carol.secrets.epoch_authenticator,
+              r->carol.secrets.hash_len);
+      mimi_bytes_free(&msg);
+      CHECK_OK(mls_rtree_encode(r->carol.tree, &tree));
+      put_hex(st, "tree", tree.data, tree.len);
+      mimi_bytes_free(&tree);
+      n = snprintf(text, sizeof text, "mimi in epoch %u", (unsigned)r->carol.ctx.epoch);
+      CHECK_OK(replay_send(&r->carol, (const uint8_t *)text, (size_t)n, 0, &msg));
+      put_hex(st, "app_message", msg.data, msg.len);
+      put_hex(st, "app_plaintext", (const uint8_t *)text, (size_t)n);
+      mimi_bytes_free(&msg);
+      json_array_append_new(steps, st);
+    }
+    json_object_set_new(a, "commits", steps);
   }
   return a;
 }
@@ -417,6 +437,21 @@ static json_t *run_suite(json_t *js, json_t *gen) {
   r.bad_inputs = r.suite == 1;
   json_t *members = json_object_get(js, "members");
   for (int i = 0; i < N_MEMBERS; i++) check_member(&r, json_object_get(members, NAMES[i]), &r.m[i]);
+  if (json_object_get(js, "compressed_key_package") != NULL) {
+    /* §5.1.1: ECDSA keys are uncompressed points; ts-mls's compressed one is
+     * refused (docs/interop.md D1) */
+    mimi_bytes wire = mimi_vec_hex(js, "compressed_key_package");
+    mls_message kp;
+    if (decode_exact(&wire, MLS_WIRE_KEY_PACKAGE, &kp)) {
+      const mls_leaf_node *leaf = &kp.body.key_package.leaf_node;
+      CHECK(leaf->signature_key.len == mimi_suite_get(r.suite)->kem_pub_len / 2 + 1);
+      CHECK_ERR(key_package_verify(r.suite, &kp.body.key_package), MIMI_ERR_BAD_KEY);
+      CHECK_ERR(mls_leaf_node_verify(r.suite, leaf, NULL, 0, 0), MIMI_ERR_BAD_SIGNATURE);
+      mimi_test_case();
+    }
+    mls_message_free(&kp);
+    mimi_bytes_free(&wire);
+  }
   json_t *epochs = json_object_get(js, "epochs");
   CHECK(json_array_size(epochs) == 5);
   for (size_t e = 0; e < json_array_size(epochs); e++) check_epoch(&r, json_array_get(epochs, e));

@@ -38,10 +38,11 @@ export function checker(name) {
 // ECDSA suites the test makes the key pair itself, uncompressed, and hands it
 // to ts-mls, whose verifier accepts both forms.
 const ECDSA = { 2: p256, 5: p521, 7: p384 };
+export const isEcdsa = (suite) => ECDSA[suite] !== undefined;
 
 export async function makeMember(name, impl, suite) {
   const cred = { credentialType: "basic", identity: new TextEncoder().encode(name) };
-  const curve = ECDSA[suite];
+  const curve = suite === undefined ? undefined : ECDSA[suite];
   if (curve === undefined)
     return mls.generateKeyPackage(cred, mls.defaultCapabilities(), mls.defaultLifetime, [], impl);
   const signKey = curve.utils.randomSecretKey();

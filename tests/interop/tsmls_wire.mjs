@@ -15,7 +15,7 @@ import * as mls from "ts-mls";
 import { encodeRatchetTree } from "ts-mls/ratchetTree.js";
 import { treeHashRoot } from "ts-mls/treeHash.js";
 import { verifyKeyPackage, makeKeyPackageRef } from "ts-mls/keyPackage.js";
-import { SUITES, hex, unhex, checker, makeMember, suiteImpl, rawSignatureKey } from "./tsmls_common.mjs";
+import { SUITES, hex, unhex, checker, makeMember, suiteImpl, rawSignatureKey, isEcdsa } from "./tsmls_common.mjs";
 
 const [, , cBinary, workDir] = process.argv;
 if (!cBinary || !workDir) {
@@ -85,6 +85,10 @@ async function scenario(suite, impl) {
       hpke_priv: hex(m[n].privatePackage.hpkePrivateKey),
       sig_priv: hex(rawSignatureKey(m[n].privatePackage.signaturePrivateKey)),
     };
+  }
+  if (isEcdsa(suite)) { // ts-mls's own key pair: a compressed point (docs/interop.md D1)
+    const kp = await makeMember("eve", impl);
+    out.compressed_key_package = enc({ wireformat: "mls_key_package", keyPackage: kp.publicPackage });
   }
   const st = {};
   st.alice = await mls.createGroup(groupId, m.alice.publicPackage, m.alice.privatePackage, [], impl);
@@ -202,6 +206,28 @@ for (const a of answer.suites) {
       check(false, `${tag}: ${who} decrypts our PrivateMessage: ${e}`);
     }
   }
+  // our commits (path updates, public then private), each followed by a
+  // message: bob and dave process them and reach our epoch_authenticator
+  for (const [i, step] of (a.commits ?? []).entries()) {
+    for (const who of ["bob", "dave"]) {
+      const what = `${tag}: ${who} processes our ${i === 0 ? "public" : "private"} commit`;
+      try {
+        const res = await receive(st[who], unhex(step.commit), impl);
+        st[who] = res.newState;
+        check(res.newState !== undefined && res.kind !== "applicationMessage", what);
+        check(hex(st[who].keySchedule.epochAuthenticator) === step.epoch_authenticator,
+              `${what}: epoch_authenticator agrees`);
+        check(hex(encodeRatchetTree(st[who].ratchetTree)) === step.tree, `${what}: tree agrees`);
+        const m = await receive(st[who], unhex(step.app_message), impl);
+        st[who] = m.newState;
+        check(m.kind === "applicationMessage" && hex(m.message) === step.app_plaintext,
+              `${what}: then decrypts our message`);
+      } catch (e) {
+        check(false, `${what}: ${e}`);
+      }
+    }
+  }
+  check((a.commits ?? []).length === 2, `${tag}: two commits from us`);
   // our encoding of the last tree is ts-mls's
   check(a.tree === gen.suites.find((s) => s.suite === a.suite).epochs.at(-1).tree,
         `${tag}: our tree encoding equals ts-mls's`);
