@@ -68,6 +68,11 @@ extern "C" {
   E(BAD_WIRE_FORMAT, 68, "invalid wire format")                                 \
   E(BAD_TREE, 69, "invalid ratchet tree")                                       \
   E(BAD_PSK, 70, "invalid pre-shared key")                                      \
+  E(BAD_PROPOSAL, 71, "invalid proposal or proposal list")                      \
+  E(BAD_COMMIT, 72, "invalid commit")                                           \
+  E(BAD_KEY_PACKAGE, 73, "invalid key package")                                 \
+  E(BAD_WELCOME, 74, "invalid welcome or group info")                           \
+  E(BAD_GROUP_STATE, 75, "operation not possible in this group state")          \
   E(BAD_PARENT_HASH, 80, "parent hash invalid")                                 \
   E(BAD_TREE_HASH, 81, "tree hash mismatch")                                    \
   E(BAD_UNMERGED_LEAVES, 82, "unmerged leaves inconsistent")                    \
