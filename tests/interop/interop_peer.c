@@ -13,8 +13,11 @@
  *   send <data>                  application message        -> ok <msg>
  *   commit update                empty commit with a path
  *   commit add <kp>              commit adding a KeyPackage
- *   commit remove <leaf>         commit removing a member
+ *   commit remove <leaf>         commit removing a member (each commit also
+ *                                covers the proposals received or made)
  *                                -> ok <commit> <welcome or ->  (merged)
+ *   propose update               Update proposal            -> ok <msg>
+ *   propose remove <leaf>        Remove proposal            -> ok <msg>
  *   state                        -> ok <epoch> <epoch_authenticator>
  *                                      <exporter> <ratchet tree>
  *   quit
@@ -278,6 +281,25 @@ static mimi_err cmd_commit(peer *p, const char *kind, const char *arg) {
   return err;
 }
 
+static mimi_err cmd_propose(peer *p, const char *kind, const char *arg) {
+  mls_message m;
+  memset(&m, 0, sizeof m);
+  mimi_err err;
+  if (p->g == NULL || kind == NULL) return MIMI_ERR_INVALID_ARG;
+  if (strcmp(kind, "update") == 0)
+    err = mls_group_propose_update(p->g, mimi_rng_system(), &m);
+  else if (strcmp(kind, "remove") == 0 && arg != NULL)
+    err = mls_group_propose_remove(p->g, (uint32_t)strtoul(arg, NULL, 10), mimi_rng_system(), &m);
+  else
+    return MIMI_ERR_INVALID_ARG;
+  if (err == MIMI_OK) {
+    emit(p, "ok ");
+    err = put_message(p, &m);
+  }
+  mls_message_free(&m);
+  return err;
+}
+
 static mimi_err cmd_state(peer *p) {
   size_t ea_len = 0;
   uint8_t exported[32];
@@ -319,6 +341,7 @@ static mimi_err dispatch(peer *p, char *line, bool *quit) {
   if (strcmp(cmd, "open") == 0) return cmd_open(p, a1);
   if (strcmp(cmd, "send") == 0) return cmd_send(p, a1);
   if (strcmp(cmd, "commit") == 0) return cmd_commit(p, a1, a2);
+  if (strcmp(cmd, "propose") == 0) return cmd_propose(p, a1, a2);
   if (strcmp(cmd, "state") == 0) return cmd_state(p);
   if (strcmp(cmd, "quit") == 0) {
     *quit = true;

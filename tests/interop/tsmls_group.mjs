@@ -284,11 +284,79 @@ async function scenarioB(run) {
   await run.peer.close();
 }
 
+// C — proposals by reference, both ways: ts-mls creates; a ts-mls add
+// proposal committed by us; our Update and Remove proposals committed by
+// ts-mls; a ts-mls remove proposal committed by us.
+async function scenarioC(run) {
+  const { impl, suite } = run;
+  run.peer = new Peer();
+  const propose = async (name, proposal, publicMessage) => {
+    const r = await mls.createProposal(run.ts[name], publicMessage, proposal, impl);
+    run.ts[name] = r.newState;
+    return hex(mls.encodeMlsMessage(r.message));
+  };
+  await run.step("setup: ts-mls adds us and bob", async () => {
+    const alice = await run.member("alice");
+    await run.member("bob");
+    const [ourKp] = await run.peer.cmd("kp", suite, "private");
+    run.ts.alice = await mls.createGroup(text(`C ${suite}`), alice.publicPackage, alice.privatePackage, [], impl);
+    const kp = mls.decodeMlsMessage(unhex(ourKp), 0)[0].keyPackage;
+    const c = await run.tsCommit("alice", {
+      extraProposals: [kp, run.kps.bob.publicPackage].map((k) => ({ proposalType: "add", add: { keyPackage: k } })),
+      ratchetTreeExtension: true,
+    });
+    await run.peer.cmd("join", c.welcome);
+    await run.join("bob", c.welcome);
+    await run.agree("epoch 1");
+  });
+  await run.step("we commit ts-mls's add proposal (by reference)", async () => {
+    await run.member("carol");
+    const p = await propose("bob", { proposalType: "add", add: { keyPackage: run.kps.carol.publicPackage } }, true);
+    run.expect((await run.peer.cmd("handshake", p))[0] === "proposal", "we store bob's proposal");
+    await run.deliver(p, ["bob"]);
+    const [commit, welcome] = await run.peer.cmd("commit", "update");
+    await run.deliver(commit);
+    await run.join("carol", welcome);
+    await run.agree("after our commit of bob's add");
+    await run.talk("carol");
+  });
+  await run.step("ts-mls commits our update proposal", async () => {
+    const [p] = await run.peer.cmd("propose", "update");
+    await run.deliver(p);
+    const c = await run.tsCommit("alice", {});
+    await run.peer.cmd("handshake", c.commit);
+    await run.deliver(c.commit, ["alice"]);
+    await run.agree("after alice commits our update");
+    await run.talk("bob");
+  });
+  await run.step("ts-mls commits our remove proposal", async () => {
+    const [p] = await run.peer.cmd("propose", "remove", run.ts.bob.privatePath.leafIndex);
+    await run.deliver(p);
+    const c = await run.tsCommit("carol", { wireAsPublicMessage: true });
+    await run.peer.cmd("handshake", c.commit);
+    delete run.ts.bob;
+    await run.deliver(c.commit, ["carol"]);
+    await run.agree("after carol commits our remove");
+    await run.talk("alice");
+  });
+  await run.step("we commit ts-mls's remove proposal (private)", async () => {
+    const p = await propose("alice", { proposalType: "remove", remove: { removed: run.ts.carol.privatePath.leafIndex } }, false);
+    run.expect((await run.peer.cmd("handshake", p))[0] === "proposal", "we store alice's proposal");
+    const [commit] = await run.peer.cmd("commit", "update");
+    delete run.ts.carol;
+    await run.deliver(commit);
+    await run.agree("after our commit of alice's remove");
+    await run.talk("alice");
+  });
+  await run.peer.close();
+}
+
 const results = {};
 for (const suite of SUITES) {
   const impl = await suiteImpl(suite);
   await scenarioA(new Run(suite, impl, "A", results));
   await scenarioB(new Run(suite, impl, "B", results));
+  await scenarioC(new Run(suite, impl, "C", results));
 }
 console.log(`\n| scenario (ts-mls ${"1.6.4"}) | ${SUITES.map((s) => `suite ${s}`).join(" | ")} |`);
 console.log(`|---|${SUITES.map(() => "---").join("|")}|`);
