@@ -18,6 +18,8 @@
  *                                -> ok <commit> <welcome or ->  (merged)
  *   propose update               Update proposal            -> ok <msg>
  *   propose remove <leaf>        Remove proposal            -> ok <msg>
+ *   group_info                   signed GroupInfo with ratchet_tree and
+ *                                external_pub               -> ok <msg>
  *   state                        -> ok <epoch> <epoch_authenticator>
  *                                      <exporter> <ratchet tree>
  *   quit
@@ -300,6 +302,21 @@ static mimi_err cmd_propose(peer *p, const char *kind, const char *arg) {
   return err;
 }
 
+static mimi_err cmd_group_info(peer *p) {
+  mls_message m;
+  memset(&m, 0, sizeof m);
+  if (p->g == NULL) return MIMI_ERR_INVALID_ARG;
+  m.version = MLS_VERSION_MLS10;
+  m.body.wire_format = MLS_WIRE_GROUP_INFO;
+  mimi_err err = mls_group_group_info(p->g, true, true, &m.body.group_info);
+  if (err == MIMI_OK) {
+    emit(p, "ok ");
+    err = put_message(p, &m);
+  }
+  mls_message_free(&m);
+  return err;
+}
+
 static mimi_err cmd_state(peer *p) {
   size_t ea_len = 0;
   uint8_t exported[32];
@@ -343,6 +360,7 @@ static mimi_err dispatch(peer *p, char *line, bool *quit) {
   if (strcmp(cmd, "commit") == 0) return cmd_commit(p, a1, a2);
   if (strcmp(cmd, "propose") == 0) return cmd_propose(p, a1, a2);
   if (strcmp(cmd, "state") == 0) return cmd_state(p);
+  if (strcmp(cmd, "group_info") == 0) return cmd_group_info(p);
   if (strcmp(cmd, "quit") == 0) {
     *quit = true;
     emit(p, "ok");
