@@ -132,7 +132,6 @@ static void run_case(json_t *v, size_t index) {
     ok = run_epoch(g, json_array_get(epochs, e));
     if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, suite, e);
     /* every other epoch, continue from a serialized copy */
-#ifdef PERSIST
     if (ok && e % 2 == 0) {
       mimi_bytes blob;
       mls_group *g2 = NULL;
@@ -144,7 +143,6 @@ static void run_case(json_t *v, size_t index) {
         g = g2;
       }
     }
-#endif
   }
   CHECK(ok);
   if (ok) mimi_test_case();
