@@ -285,17 +285,23 @@ mimi_err replay_commit(replay_member *m, const mls_message *msg) {
   return MIMI_OK;
 }
 
-mimi_err replay_send(replay_member *m, const uint8_t *data, size_t len, size_t padding,
-                     mimi_bytes *out) {
-  mls_framing_epoch ep = framing_epoch(m);
-  /* Views into m and data: fc is never freed, the signer clones it. */
+/* FramedContent from this member in its epoch, body left for the caller.
+ * It holds views into m: never freed, the signer clones it. */
+static mls_framed_content member_content(const replay_member *m, uint8_t content_type) {
   mls_framed_content fc;
   memset(&fc, 0, sizeof fc);
   fc.group_id = m->ctx.group_id;
   fc.epoch = m->ctx.epoch;
   fc.sender.sender_type = MLS_SENDER_MEMBER;
   fc.sender.leaf_index = m->leaf;
-  fc.body.content_type = MLS_CONTENT_APPLICATION;
+  fc.body.content_type = content_type;
+  return fc;
+}
+
+mimi_err replay_send(replay_member *m, const uint8_t *data, size_t len, size_t padding,
+                     mimi_bytes *out) {
+  mls_framing_epoch ep = framing_epoch(m);
+  mls_framed_content fc = member_content(m, MLS_CONTENT_APPLICATION);
   fc.body.application_data.data = (uint8_t *)data;
   fc.body.application_data.len = len;
   mls_authenticated_content ac;
@@ -365,14 +371,7 @@ mimi_err replay_commit_update(replay_member *m, bool as_public, mimi_bytes *out)
   if (err == MIMI_OK)
     err = mls_treekem_encap(n.tree, m->leaf, NULL, m->sig_priv.data, m->sig_priv.len, &n.ctx,
                             NULL, 0, mimi_rng_system(), &path, &n.priv, commit_secret);
-  /* Views: fc is never freed, the signer clones it. */
-  mls_framed_content fc;
-  memset(&fc, 0, sizeof fc);
-  fc.group_id = m->ctx.group_id;
-  fc.epoch = m->ctx.epoch;
-  fc.sender.sender_type = MLS_SENDER_MEMBER;
-  fc.sender.leaf_index = m->leaf;
-  fc.body.content_type = MLS_CONTENT_COMMIT;
+  mls_framed_content fc = member_content(m, MLS_CONTENT_COMMIT);
   fc.body.commit.path = &path;
   mls_framing_epoch ep = framing_epoch(m);
   if (err == MIMI_OK)

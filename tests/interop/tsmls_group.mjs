@@ -85,6 +85,21 @@ class Run {
     check(ok, `suite ${this.suite} ${this.scenario}: ${what}`);
     if (!ok) this.failures++;
   }
+  // our path-update commit; everybody processes it and agrees, then talks
+  async weUpdate(talker) {
+    const [commit] = await this.peer.cmd("commit", "update");
+    await this.deliver(commit);
+    await this.agree("after our update");
+    await this.talk(talker);
+  }
+  // our commit removing ts-mls member `name`, likewise
+  async weRemove(name, talker) {
+    const [commit] = await this.peer.cmd("commit", "remove", this.ts[name].privatePath.leafIndex);
+    delete this.ts[name];
+    await this.deliver(commit);
+    await this.agree(`after we remove ${name}`);
+    await this.talk(talker);
+  }
   async expectRefused(cmd, arg, what) {
     let refused = false;
     try {
@@ -147,24 +162,28 @@ class Run {
   }
 }
 
-async function scenarioA(run) {
+// ts-mls alice creates a group and adds our KeyPackage and ts-mls bob; we
+// join from the Welcome (our handshake messages: PrivateMessage).
+async function tsCreatesWithUsAndBob(run, label) {
   const { impl, suite } = run;
-  run.peer = new Peer();
-  let ourKp;
-  await run.step("we join from ts-mls's Welcome", async () => {
-    const alice = await run.member("alice");
-    await run.member("bob");
-    [ourKp] = await run.peer.cmd("kp", suite, "private");
-    run.ts.alice = await mls.createGroup(text(`A ${suite}`), alice.publicPackage, alice.privatePackage, [], impl);
-    const kp = mls.decodeMlsMessage(unhex(ourKp), 0)[0].keyPackage;
-    const c = await run.tsCommit("alice", {
-      extraProposals: [kp, run.kps.bob.publicPackage].map((k) => ({ proposalType: "add", add: { keyPackage: k } })),
-      ratchetTreeExtension: true,
-    });
-    await run.peer.cmd("join", c.welcome);
-    await run.join("bob", c.welcome);
-    await run.agree("epoch 1");
+  const alice = await run.member("alice");
+  await run.member("bob");
+  const [ourKp] = await run.peer.cmd("kp", suite, "private");
+  run.ts.alice = await mls.createGroup(text(`${label} ${suite}`), alice.publicPackage, alice.privatePackage, [], impl);
+  const kp = mls.decodeMlsMessage(unhex(ourKp), 0)[0].keyPackage;
+  const c = await run.tsCommit("alice", {
+    extraProposals: [kp, run.kps.bob.publicPackage].map((k) => ({ proposalType: "add", add: { keyPackage: k } })),
+    ratchetTreeExtension: true,
   });
+  await run.peer.cmd("join", c.welcome);
+  await run.join("bob", c.welcome);
+  await run.agree("epoch 1");
+}
+
+async function scenarioA(run) {
+  const { impl } = run;
+  run.peer = new Peer();
+  await run.step("we join from ts-mls's Welcome", () => tsCreatesWithUsAndBob(run, "A"));
   await run.step("application messages both ways", () => run.talk("alice"));
   await run.step("we process ts-mls's update commit (public)", async () => {
     const c = await run.tsCommit("alice", { wireAsPublicMessage: true });
@@ -177,12 +196,7 @@ async function scenarioA(run) {
     await run.agree("after alice's update");
     await run.talk("bob");
   });
-  await run.step("ts-mls processes our update commit", async () => {
-    const [commit] = await run.peer.cmd("commit", "update");
-    await run.deliver(commit);
-    await run.agree("after our update");
-    await run.talk("alice");
-  });
+  await run.step("ts-mls processes our update commit", () => run.weUpdate("alice"));
   await run.step("we process ts-mls's remove+add commit (private)", async () => {
     await run.member("carol");
     const c = await run.tsCommit("bob", {
@@ -206,13 +220,7 @@ async function scenarioA(run) {
     await run.agree("after our add");
     await run.talk("dave");
   });
-  await run.step("ts-mls processes our remove commit", async () => {
-    const [commit] = await run.peer.cmd("commit", "remove", run.ts.bob.privatePath.leafIndex);
-    delete run.ts.bob;
-    await run.deliver(commit);
-    await run.agree("after our remove");
-    await run.talk("carol");
-  });
+  await run.step("ts-mls processes our remove commit", () => run.weRemove("bob", "carol"));
   await run.step("we process our own removal", async () => {
     const leaf = run.ts.dave.ratchetTree.findIndex((n) => n?.nodeType === "leaf"
       && new TextDecoder().decode(n.leaf.credential.identity) === "mimi") / 2;
@@ -254,19 +262,8 @@ async function scenarioB(run) {
     await run.agree("after alice adds bob");
     await run.talk("bob");
   });
-  await run.step("ts-mls processes our update commit", async () => {
-    const [commit] = await run.peer.cmd("commit", "update");
-    await run.deliver(commit);
-    await run.agree("after our update");
-    await run.talk("alice");
-  });
-  await run.step("ts-mls processes our remove commit", async () => {
-    const [commit] = await run.peer.cmd("commit", "remove", run.ts.alice.privatePath.leafIndex);
-    delete run.ts.alice;
-    await run.deliver(commit);
-    await run.agree("after we remove alice");
-    await run.talk("bob");
-  });
+  await run.step("ts-mls processes our update commit", () => run.weUpdate("alice"));
+  await run.step("ts-mls processes our remove commit", () => run.weRemove("alice", "bob"));
   await run.step("we process ts-mls's remove commit", async () => {
     await run.member("carol");
     const add = await run.tsCommit("bob", {
@@ -295,20 +292,7 @@ async function scenarioC(run) {
     run.ts[name] = r.newState;
     return hex(mls.encodeMlsMessage(r.message));
   };
-  await run.step("setup: ts-mls adds us and bob", async () => {
-    const alice = await run.member("alice");
-    await run.member("bob");
-    const [ourKp] = await run.peer.cmd("kp", suite, "private");
-    run.ts.alice = await mls.createGroup(text(`C ${suite}`), alice.publicPackage, alice.privatePackage, [], impl);
-    const kp = mls.decodeMlsMessage(unhex(ourKp), 0)[0].keyPackage;
-    const c = await run.tsCommit("alice", {
-      extraProposals: [kp, run.kps.bob.publicPackage].map((k) => ({ proposalType: "add", add: { keyPackage: k } })),
-      ratchetTreeExtension: true,
-    });
-    await run.peer.cmd("join", c.welcome);
-    await run.join("bob", c.welcome);
-    await run.agree("epoch 1");
-  });
+  await run.step("setup: ts-mls adds us and bob", () => tsCreatesWithUsAndBob(run, "C"));
   await run.step("we commit ts-mls's add proposal (by reference)", async () => {
     await run.member("carol");
     const p = await propose("bob", { proposalType: "add", add: { keyPackage: run.kps.carol.publicPackage } }, true);
