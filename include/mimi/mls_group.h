@@ -109,6 +109,9 @@ mls_group_config mls_group_config_default(void);
 /* The group. */
 
 typedef struct mls_group mls_group;
+/* Also declared in mimi/mls_tree.h; repeated because that header can be
+ * mid-inclusion when this one is reached through mimi/mls.h. */
+typedef struct mls_rtree mls_rtree;
 
 /* §11: a one-member group at epoch 0 whose only leaf is `own`'s leaf node
  * (the KeyPackage's own leaf, its encryption key and lifetime); sig_priv is
