@@ -151,3 +151,8 @@ mimi_err mls_group_join_external(mls_group **out, const mls_group_info *gi,
   mls_authenticated_content_free(&w.ac);
   return err;
 }
+
+mimi_err group_load_epoch_from_info(mls_group *g, const mls_group_info *gi,
+                                    const mls_ratchet_tree *tree) {
+  return load_prev(g, gi, tree);
+}
