@@ -412,6 +412,57 @@ static void store_errors(void) {
   mimi_test_case();
 }
 
+/* External commits: the genuine one stages; without its ExternalInit, with
+ * a proposal by reference, or without the path that names the joiner's
+ * key, it does not. */
+static void external_errors(void) {
+  mls_group_info gi;
+  CHECK_OK(mls_group_group_info(m[0].g, true, true, &gi));
+  mls_group_config cfg = mls_group_config_default();
+  mls_group *joined = NULL;
+  mls_message cm;
+  CHECK_OK(mls_group_join_external(&joined, &gi, NULL, &m[N].kp, m[N].sig_priv.data,
+                                   m[N].sig_priv.len, UINT32_MAX, &cfg, &rng, &cm));
+  mls_group_info_free(&gi);
+  mls_public_staged_commit *sc = NULL;
+  CHECK_OK(mls_public_group_stage_commit(hub, &cm, &sc));
+  if (sc != NULL) {
+    const mls_public_commit_view *v = mls_public_staged_commit_view(sc);
+    CHECK(v->committer == UINT32_MAX && v->n_proposals == 1 && v->has_path);
+    CHECK(v->committer_node != NULL &&
+          mimi_bytes_eq(&v->committer_node->signature_key, &m[N].sig_pub));
+  }
+  mls_public_staged_commit_free(sc);
+  const mls_public_message *pm = &cm.body.public_message;
+  mls_framed_content fc;
+  CHECK_OK(mimi_clone(mls_framed_content_type(), &fc, &pm->content));
+  mls_commit *c = &fc.body.commit;
+  CHECK(c->proposals_count == 1);
+  c->proposals_count = 0;
+  mls_message bad = sign_as(&m[N], &fc, &pm->confirmation_tag, NULL);
+  CHECK_COMMIT_ERR(&bad, MIMI_ERR_BAD_PROPOSAL);
+  mls_message_free(&bad);
+  c->proposals_count = 1;
+  mls_proposal_or_ref saved = c->proposals[0];
+  uint8_t ref[MIMI_MAX_HASH] = {9};
+  c->proposals[0].type = MLS_PROPOSAL_OR_REF_REFERENCE;
+  c->proposals[0].reference = (mimi_bytes){ref, mimi_suite_get(suite)->hash_len};
+  bad = sign_as(&m[N], &fc, &pm->confirmation_tag, NULL);
+  CHECK_COMMIT_ERR(&bad, MIMI_ERR_BAD_PROPOSAL);
+  mls_message_free(&bad);
+  c->proposals[0] = saved;
+  mls_update_path *path = c->path;
+  c->path = NULL;
+  bad = sign_as(&m[N], &fc, &pm->confirmation_tag, NULL);
+  CHECK_COMMIT_ERR(&bad, MIMI_ERR_BAD_SENDER);
+  mls_message_free(&bad);
+  c->path = path;
+  mls_message_free(&cm);
+  mls_framed_content_free(&fc);
+  mls_group_free(joined);
+  mimi_test_case();
+}
+
 /* After a committed ReInit nothing more is processed. */
 static void reinit_freezes(void) {
   mls_proposal ri;
@@ -443,6 +494,7 @@ int main(void) {
     proposal_errors();
     group_info_errors();
     store_errors();
+    external_errors();
     reinit_freezes();
     teardown();
   }
