@@ -492,6 +492,9 @@ static mimi_err act_component(mimi_room_state *st, uint32_t role, const mimi_act
     /* ext §AppDataUpdate: removing absent state is invalid; the room's
      * identity (metadata) is never removed */
     if (!*slotp || id == MIMI_COMPONENT_ROOM_METADATA) return MIMI_ERR_POLICY_INVALID;
+    /* without role definitions the listed participants' roles mean nothing */
+    if (id == MIMI_COMPONENT_ROLES_LIST && st->participants && st->participants->participants_count)
+      return MIMI_ERR_POLICY_INVALID;
   } else {
     MIMI_TRY(mimi_room_component_validate(id, act->value));
   }
