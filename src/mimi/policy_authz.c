@@ -84,13 +84,16 @@ static mimi_err add_user(mimi_room_state *st, const uint8_t *user, size_t len, u
   }
   mimi_participant_list *pl = st->participants;
   size_t n = pl->participants_count;
+  if (n && !st->clients) {
+    st->clients = calloc(n, sizeof *st->clients); /* no counts kept yet: all zero */
+    if (!st->clients) return MIMI_ERR_NOMEM;
+  }
   mimi_user_role_pair *grown = realloc(pl->participants, (n + 1) * sizeof *grown);
   if (!grown) return MIMI_ERR_NOMEM;
   pl->participants = grown;
   uint32_t *cl = realloc(st->clients, (n + 1) * sizeof *cl);
   if (!cl) return MIMI_ERR_NOMEM;
   st->clients = cl;
-  if (n && !st->clients) return MIMI_ERR_INTERNAL;
   memset(&grown[n], 0, sizeof grown[n]);
   MIMI_TRY(mimi_bytes_copy(&grown[n].user, user, len));
   grown[n].role_index = role;
@@ -439,27 +442,23 @@ static mimi_err act_on_message(const mimi_room_state *st, const mimi_actor *acto
 /* ------------------------------------------------------------------------ */
 /* Components (§3, §4, §5, §6, §7, §8.2, §8.6)                              */
 
-static bool wire_bytes_eq(const mimi_bytes *a, const mimi_bytes *b) {
-  return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
-}
-
 static mimi_err metadata_caps(const mimi_room_state *st, uint32_t role,
                               const mimi_room_metadata *new_md) {
   static const mimi_room_metadata empty;
   const mimi_room_metadata *old = st->metadata ? st->metadata : &empty;
   /* the room URI is the room's identity: set once */
-  if (st->metadata && !wire_bytes_eq(&old->room_uri.uri, &new_md->room_uri.uri))
+  if (st->metadata && !mimi_bytes_eq(&old->room_uri.uri, &new_md->room_uri.uri))
     return MIMI_ERR_POLICY_INVALID;
   struct {
     bool changed;
     uint16_t cap;
   } f[] = {
-      {!wire_bytes_eq(&old->room_name.string, &new_md->room_name.string), MIMI_CAP_CHANGE_ROOM_NAME},
+      {!mimi_bytes_eq(&old->room_name.string, &new_md->room_name.string), MIMI_CAP_CHANGE_ROOM_NAME},
       {false, MIMI_CAP_CHANGE_ROOM_DESCRIPTION}, /* set below */
-      {!wire_bytes_eq(&old->room_avatar.uri, &new_md->room_avatar.uri), MIMI_CAP_CHANGE_ROOM_AVATAR},
-      {!wire_bytes_eq(&old->room_subject.string, &new_md->room_subject.string),
+      {!mimi_bytes_eq(&old->room_avatar.uri, &new_md->room_avatar.uri), MIMI_CAP_CHANGE_ROOM_AVATAR},
+      {!mimi_bytes_eq(&old->room_subject.string, &new_md->room_subject.string),
        MIMI_CAP_CHANGE_ROOM_SUBJECT},
-      {!wire_bytes_eq(&old->room_mood.string, &new_md->room_mood.string), MIMI_CAP_CHANGE_ROOM_MOOD},
+      {!mimi_bytes_eq(&old->room_mood.string, &new_md->room_mood.string), MIMI_CAP_CHANGE_ROOM_MOOD},
   };
   bool desc_changed = old->room_descriptions_count != new_md->room_descriptions_count;
   for (size_t i = 0; !desc_changed && i < old->room_descriptions_count; i++)
