@@ -190,16 +190,15 @@ mimi_err mimi_room_state_to_dictionary(const mimi_room_state *st, mls_app_data_d
     while (si < N_SLOTS && !*slot_cptr(st, si)) si++;
     bool take_slot = si < N_SLOTS &&
                      (oi >= st->other_count || slots[si].id < st->other[oi].component_id);
+    if (!take_slot && oi >= st->other_count) break;
     mls_component_data *cd = &d.component_data[d.component_data_count];
     if (take_slot) {
       cd->component_id = slots[si].id;
       err = mimi_encode_alloc(mimi_room_component_type(slots[si].id), *slot_cptr(st, si), &cd->data);
       si++;
-    } else if (oi < st->other_count) {
+    } else {
       err = mimi_clone(mls_component_data_type(), cd, &st->other[oi]);
       oi++;
-    } else {
-      break;
     }
     if (err == MIMI_OK) d.component_data_count++;
   }

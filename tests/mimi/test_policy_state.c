@@ -230,7 +230,26 @@ static void test_cross_rules(void) {
   expect_invalid(&st);
 }
 
+/* The empty dictionary is the empty state, both ways. */
+static void test_empty(void) {
+  mimi_room_state st, back;
+  memset(&st, 0, sizeof st);
+  mimi_bytes enc, want = hexb("00");
+  CHECK_OK(mimi_room_state_encode(&st, &enc));
+  CHECK_BYTES(enc, want);
+  CHECK_OK(mimi_room_state_decode(enc.data, enc.len, &back));
+  CHECK(mimi_room_state_equal(&st, &back));
+  CHECK(back.participants == NULL && back.clients == NULL && back.other_count == 0);
+  CHECK(mimi_room_role_of(&back, (const uint8_t *)"x", 1) == MIMI_ROLE_NONE);
+  CHECK(mimi_room_find_role(&back, 0) == NULL);
+  mimi_room_state_free(&back);
+  mimi_bytes_free(&enc);
+  mimi_bytes_free(&want);
+  mimi_test_case();
+}
+
 int main(void) {
+  test_empty();
   test_hand_dictionary();
   test_full_roundtrip();
   test_cross_rules();
