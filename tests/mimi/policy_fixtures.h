@@ -154,6 +154,28 @@ static const fx_role fx_a4[] = {
 
 #define FX_N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Hex with 'quoted ASCII' runs; spaces ignored. */
+MIMI_MAYBE_UNUSED static mimi_bytes fx_wire(const char *spec) {
+  mimi_bytes b = {NULL, 0};
+  char hex[3] = {0};
+  for (const char *p = spec; *p;) {
+    if (*p == ' ') {
+      p++;
+    } else if (*p == '\'') {
+      const char *e = strchr(p + 1, '\'');
+      CHECK_OK(mimi_bytes_append(&b, (const uint8_t *)p + 1, (size_t)(e - p - 1)));
+      p = e + 1;
+    } else {
+      hex[0] = p[0];
+      hex[1] = p[1];
+      uint8_t v = (uint8_t)strtoul(hex, NULL, 16);
+      CHECK_OK(mimi_bytes_append(&b, &v, 1));
+      p += 2;
+    }
+  }
+  return b;
+}
+
 /* Registry value of a capability name, case-insensitively (the draft writes
  * both canUnban and canUnBan); -1 for names outside the registry (A.1's
  * canRevokeVoice / canGrantVoice). */

@@ -2,7 +2,8 @@
  * protocol-06 §Participant List / §Room Metadata, content-09 §9.3) with an
  * allowed and a refused case, on the Appendix A role sets. A refusal must
  * carry the exact error and leave the state as it was; mimi_room_apply is
- * checked to agree with mimi_room_authorize on every single action. */
+ * checked to agree with mimi_room_authorize on every single action. Each
+ * EXPECT is one case. */
 #include "policy_fixtures.h"
 
 #define ALICE "mimi://a.example/u/alice"
@@ -56,6 +57,7 @@ static void expect_at(int line, const mimi_room_state *st, const mimi_room_env *
   }
   CHECK(mimi_room_state_equal(st, &before));
   mimi_room_state_free(&before);
+  mimi_test_case(); /* one scenario */
 }
 #define EXPECT(st, actor, act, err) expect_at(__LINE__, st, NULL, actor, act, err)
 #define EXPECT_ENV(st, env, actor, act, err) expect_at(__LINE__, st, env, actor, act, err)

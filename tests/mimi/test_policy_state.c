@@ -88,23 +88,7 @@ static void full_state(mimi_room_state *st) {
       {MIMI_COMPONENT_PREAUTH_LIST, "00"},
   };
   for (size_t i = 0; i < FX_N(comps); i++) {
-    /* hex with 'ascii' runs, as in test_policy_wire */
-    mimi_bytes b = {NULL, 0};
-    const char *p = comps[i].hex;
-    while (*p) {
-      if (*p == ' ') {
-        p++;
-      } else if (*p == '\'') {
-        const char *e = strchr(p + 1, '\'');
-        CHECK_OK(mimi_bytes_append(&b, (const uint8_t *)p + 1, (size_t)(e - p - 1)));
-        p = e + 1;
-      } else {
-        char two[3] = {p[0], p[1], 0};
-        uint8_t v = (uint8_t)strtoul(two, NULL, 16);
-        CHECK_OK(mimi_bytes_append(&b, &v, 1));
-        p += 2;
-      }
-    }
+    mimi_bytes b = fx_wire(comps[i].hex);
     const mimi_type *t = mimi_room_component_type(comps[i].id);
     void *v = calloc(1, t->size);
     CHECK_OK(mimi_room_component_decode(comps[i].id, b.data, b.len, v));

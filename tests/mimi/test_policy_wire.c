@@ -8,32 +8,10 @@
 
 static const char zeros[4096];
 
-/* Hex with 'quoted ASCII' runs; spaces ignored. */
-static mimi_bytes wire(const char *spec) {
-  mimi_bytes b = {NULL, 0};
-  char hex[3] = {0};
-  for (const char *p = spec; *p;) {
-    if (*p == ' ') {
-      p++;
-    } else if (*p == '\'') {
-      const char *e = strchr(p + 1, '\'');
-      CHECK_OK(mimi_bytes_append(&b, (const uint8_t *)p + 1, (size_t)(e - p - 1)));
-      p = e + 1;
-    } else {
-      hex[0] = p[0];
-      hex[1] = p[1];
-      uint8_t v = (uint8_t)strtoul(hex, NULL, 16);
-      CHECK_OK(mimi_bytes_append(&b, &v, 1));
-      p += 2;
-    }
-  }
-  return b;
-}
-
 /* Decodes `spec` as component `id`, re-encodes, checks the bytes are the
  * same; returns the decoded value (caller frees with mimi_free + free). */
 static void *roundtrip(uint16_t id, const char *spec) {
-  mimi_bytes in = wire(spec), out = {NULL, 0};
+  mimi_bytes in = fx_wire(spec), out = {NULL, 0};
   const mimi_type *t = mimi_room_component_type(id);
   void *v = calloc(1, t->size);
   mimi_err got = mimi_room_component_decode(id, in.data, in.len, v);
@@ -65,7 +43,7 @@ static void release(uint16_t id, void *v) {
 }
 
 static void expect_err(uint16_t id, const char *spec, mimi_err want) {
-  mimi_bytes in = wire(spec);
+  mimi_bytes in = fx_wire(spec);
   const mimi_type *t = mimi_room_component_type(id);
   void *v = calloc(1, t->size);
   mimi_err got = mimi_room_component_decode(id, in.data, in.len, v);
@@ -88,7 +66,7 @@ static void expect_err(uint16_t id, const char *spec, mimi_err want) {
 
 static void test_roles(void) {
   /* A.1 "banned" and "policy_enforcer", each alone in a RoleData */
-  mimi_bytes b1 = wire(BANNED_ROLE), b5 = wire(ENFORCER_ROLE);
+  mimi_bytes b1 = fx_wire(BANNED_ROLE), b5 = fx_wire(ENFORCER_ROLE);
   char spec[1024];
   snprintf(spec, sizeof spec, "%02zx %s", b1.len, BANNED_ROLE);
   mimi_role_data *rd = roundtrip(MIMI_COMPONENT_ROLES_LIST, spec);
@@ -142,7 +120,7 @@ static void test_roles(void) {
 static void test_role_rules(void) {
   /* two roles with index 1 */
   char spec[1024];
-  mimi_bytes b = wire(BANNED_ROLE);
+  mimi_bytes b = fx_wire(BANNED_ROLE);
   snprintf(spec, sizeof spec, "%02zx %s %s", 2 * b.len, BANNED_ROLE, BANNED_ROLE);
   expect_err(MIMI_COMPONENT_ROLES_LIST, spec, MIMI_ERR_POLICY_INVALID);
   mimi_bytes_free(&b);
@@ -173,7 +151,7 @@ static void test_role_rules(void) {
 
 static void test_preauth(void) {
   char spec[1024];
-  mimi_bytes b = wire(BANNED_ROLE);
+  mimi_bytes b = fx_wire(BANNED_ROLE);
   /* claim: x509 (2), id "o", value "hr"; target role = the banned role */
   /* the claim is 4 + 3 bytes; the entry is 1 + 7 + the role */
   snprintf(spec, sizeof spec, "%02zx 07 0002 01 'o' 02 'hr' %s", b.len + 8, BANNED_ROLE);
@@ -199,7 +177,7 @@ static void test_participants(void) {
   expect_err(MIMI_COMPONENT_PARTICIPANT_LIST, "05 00 00000002", MIMI_ERR_POLICY_INVALID);
 
   /* ParticipantListUpdate (no component of its own: the plain codec) */
-  mimi_bytes u = wire("08 00000000 00000003  04 00000001  1b 16 'mimi://b.example/u/bob' 00000002");
+  mimi_bytes u = fx_wire("08 00000000 00000003  04 00000001  1b 16 'mimi://b.example/u/bob' 00000002");
   mimi_participant_list_update up, *want = calloc(1, sizeof *want);
   CHECK_OK(mimi_participant_list_update_decode(u.data, u.len, &up));
   CHECK(up.changed_role_participants_count == 1 && up.changed_role_participants[0].role_index == 3);
@@ -266,7 +244,7 @@ static void test_small_policies(void) {
   release(MIMI_COMPONENT_JOIN_LINKS, jl);
   expect_err(MIMI_COMPONENT_JOIN_LINKS, "08 03 'abc' 03 'abc'", MIMI_ERR_POLICY_INVALID);
   expect_err(MIMI_COMPONENT_JOIN_LINKS, "01 00", MIMI_ERR_POLICY_INVALID);
-  mimi_bytes u = wire("04 00000000 03 02 'xy'");
+  mimi_bytes u = fx_wire("04 00000000 03 02 'xy'");
   mimi_join_links_update up;
   CHECK_OK(mimi_join_links_update_decode(u.data, u.len, &up));
   CHECK(up.removed_indices_count == 1 && up.added_links_count == 1);
