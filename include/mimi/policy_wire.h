@@ -139,6 +139,14 @@ enum { MIMI_CAP_PRIVATE_USE_FIRST = 0xF000 };
 
 /* §6.1 Optionality. The select arms say "mandatory": that is required(1). */
 enum { MIMI_OPTIONAL = 0, MIMI_REQUIRED = 1, MIMI_FORBIDDEN = 2 };
+/* `select (optionality) { case mandatory: T; case optional: T; case
+ * forbidden: struct {}; }`, the shape of §6.3, §6.5, §6.6 and §6.8: both
+ * permitting arms carry the same T (members when_optional / when_required
+ * alias each other). */
+#define MIMI_OPTIONALITY_ARMS(C, T)  \
+  C(MIMI_OPTIONAL, T, when_optional) \
+  C(MIMI_REQUIRED, T, when_required) \
+  C(MIMI_FORBIDDEN, mimi_empty, when_forbidden)
 /* §6.4 */
 enum { MIMI_UPLOAD_UNSPECIFIED = 0, MIMI_UPLOAD_LOCAL_PROVIDER = 1, MIMI_UPLOAD_HUB = 2 };
 enum { MIMI_DOWNLOAD_DIRECT = 0, MIMI_DOWNLOAD_HUB_PROXY = 1, MIMI_DOWNLOAD_OHTTP = 2 };
@@ -258,10 +266,7 @@ MIMI_STRUCT_DECLARE(mimi_join_links, MIMI_JOIN_LINKS_FIELDS)
 MIMI_STRUCT_DECLARE(mimi_join_links_update, MIMI_JOIN_LINKS_UPDATE_FIELDS)
 
 /* §6.3: link_preview_proxy_use and its select */
-#define MIMI_LINK_PREVIEW_PROXY_CASES(C)              \
-  C(MIMI_OPTIONAL, mimi_wire_uri_list, when_optional) \
-  C(MIMI_REQUIRED, mimi_wire_uri_list, when_required) \
-  C(MIMI_FORBIDDEN, mimi_empty, when_forbidden)
+#define MIMI_LINK_PREVIEW_PROXY_CASES(C) MIMI_OPTIONALITY_ARMS(C, mimi_wire_uri_list)
 #define MIMI_WIRE_URI_LIST_FIELDS(F) F##_VEC(mimi_wire_uri, uris)
 MIMI_STRUCT_DECLARE(mimi_wire_uri_list, MIMI_WIRE_URI_LIST_FIELDS)
 MIMI_VARIANT_DECLARE(mimi_link_preview_proxy, U8, link_preview_proxy_use,
@@ -305,10 +310,7 @@ MIMI_STRUCT_DECLARE(mimi_asset_policy, MIMI_ASSET_POLICY_FIELDS)
   F##_STRUCT(mimi_wire_uri, human_readable_policy)
 MIMI_STRUCT_DECLARE(mimi_logging_active, MIMI_LOGGING_ACTIVE_FIELDS)
 
-#define MIMI_LOGGING_POLICY_CASES(C)                 \
-  C(MIMI_OPTIONAL, mimi_logging_active, when_optional) \
-  C(MIMI_REQUIRED, mimi_logging_active, when_required) \
-  C(MIMI_FORBIDDEN, mimi_empty, when_forbidden)
+#define MIMI_LOGGING_POLICY_CASES(C) MIMI_OPTIONALITY_ARMS(C, mimi_logging_active)
 MIMI_VARIANT_DECLARE(mimi_logging_policy, U8, logging, MIMI_LOGGING_POLICY_CASES)
 
 /* §6.6 */
@@ -318,10 +320,7 @@ MIMI_VARIANT_DECLARE(mimi_logging_policy, U8, logging, MIMI_LOGGING_POLICY_CASES
   F##_U32(max_time_period)
 MIMI_STRUCT_DECLARE(mimi_history_sharing, MIMI_HISTORY_SHARING_FIELDS)
 
-#define MIMI_HISTORY_POLICY_CASES(C)                   \
-  C(MIMI_OPTIONAL, mimi_history_sharing, when_optional) \
-  C(MIMI_REQUIRED, mimi_history_sharing, when_required) \
-  C(MIMI_FORBIDDEN, mimi_empty, when_forbidden)
+#define MIMI_HISTORY_POLICY_CASES(C) MIMI_OPTIONALITY_ARMS(C, mimi_history_sharing)
 MIMI_VARIANT_DECLARE(mimi_history_policy, U8, history_sharing, MIMI_HISTORY_POLICY_CASES)
 
 /* §6.7 */
@@ -345,10 +344,7 @@ MIMI_STRUCT_DECLARE(mimi_bot_policy, MIMI_BOT_POLICY_FIELDS)
   F##_OPT(mimi_u32, default_expiration_duration)
 MIMI_STRUCT_DECLARE(mimi_expiration_bounds, MIMI_EXPIRATION_BOUNDS_FIELDS)
 
-#define MIMI_MESSAGE_EXPIRATION_CASES(C)                 \
-  C(MIMI_OPTIONAL, mimi_expiration_bounds, when_optional) \
-  C(MIMI_REQUIRED, mimi_expiration_bounds, when_required) \
-  C(MIMI_FORBIDDEN, mimi_empty, when_forbidden)
+#define MIMI_MESSAGE_EXPIRATION_CASES(C) MIMI_OPTIONALITY_ARMS(C, mimi_expiration_bounds)
 MIMI_VARIANT_DECLARE(mimi_message_expiration, U8, expiring_messages,
                      MIMI_MESSAGE_EXPIRATION_CASES)
 
