@@ -224,6 +224,18 @@ MIMI_MUST_CHECK mimi_err mimi_room_apply_app_data(const mimi_room_state *st,
                                                   const uint8_t *join_link, size_t join_link_len,
                                                   mimi_room_state *out);
 
+/* §6.4 asset policy, checked by receiving clients for each ExternalPart:
+ * `host` is the host of the part's URL, `sender_domain` the domain of the
+ * sender's URI, `kind` one of MIMI_MSG_IMAGE / _AUDIO / _VIDEO / _ATTACHMENT
+ * (which max_* applies), `type` the part's media type. MIMI_OK when the room
+ * has no asset policy; POLICY_FORBIDDEN when the host is not an upload
+ * destination the policy names, the type is forbidden or not permitted, or
+ * the size is above the maximum for its kind. */
+MIMI_MUST_CHECK mimi_err mimi_room_check_asset(const mimi_room_state *st, const uint8_t *sender_domain,
+                                               size_t sender_domain_len, const uint8_t *host,
+                                               size_t host_len, const mimi_media_type *type,
+                                               uint32_t kind, uint64_t size);
+
 /* The role the actor acts with (see mimi_actor). */
 uint32_t mimi_room_effective_role(const mimi_room_state *st, const mimi_actor *actor);
 /* First preauthorized role whose claims all match (§4), skipping entries

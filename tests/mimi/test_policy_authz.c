@@ -1045,6 +1045,94 @@ static void test_app_data(void) {
   mimi_test_case();
 }
 
+/* ------------------------------------------------------------------------ */
+/* §6.4 assets                                                              */
+
+static mimi_media_type mt(const char *type, const char *pname, const char *pvalue) {
+  mimi_media_type t;
+  memset(&t, 0, sizeof t);
+  t.type = (mimi_bytes){(uint8_t *)type, strlen(type)};
+  if (pname) {
+    t.parameters = calloc(1, sizeof *t.parameters);
+    t.parameters_count = 1;
+    t.parameters[0].parameter_name = (mimi_bytes){(uint8_t *)pname, strlen(pname)};
+    t.parameters[0].parameter_value = (mimi_bytes){(uint8_t *)pvalue, strlen(pvalue)};
+  }
+  return t;
+}
+
+#define ASSET(st, sender, host, type, kind, size) \
+  mimi_room_check_asset(st, (const uint8_t *)(sender), strlen(sender), (const uint8_t *)(host), \
+                        strlen(host), type, kind, size)
+
+static void test_assets(void) {
+  mimi_room_state st;
+  a1_room(&st);
+  mimi_media_type png = mt("image/png", NULL, NULL), mp4 = mt("video/mp4", NULL, NULL),
+                  pdf = mt("application/pdf", NULL, NULL), html = mt("text/html", NULL, NULL),
+                  latin1 = mt("text/plain", "charset", "latin1"),
+                  utf8 = mt("Text/Plain", "CHARSET", "utf-8");
+  CHECK_OK(ASSET(&st, "c.example", "anywhere.example", &mp4, MIMI_MSG_VIDEO, 1u << 30));
+  /* localProvider; b.example uploads to up.b.example, c.example to files. or
+   * cdn.c.example; sizes 1000/2000/3000/4000; text/html and
+   * text/plain;charset=latin1 forbidden; only image/png, text/plain and
+   * application/pdf permitted */
+  mimi_bytes enc = fx_wire(
+      "01 4041 09 'b.example' 0d 0c 'up.b.example'"
+      "        09 'c.example' 1e 0f 'files.c.example' 0d 'cdn.c.example'"
+      "00 00 00 00000000000003e8 00000000000007d0 0000000000000bb8 0000000000000fa0"
+      "26 09 'text/html' 00  0a 'text/plain' 0f 07 'charset' 06 'latin1'"
+      "01 28 09 'image/png' 00  0a 'text/plain' 00  0f 'application/pdf' 00");
+  st.asset = calloc(1, sizeof *st.asset);
+  CHECK_OK(mimi_room_component_decode(MIMI_COMPONENT_ASSET_POLICY, enc.data, enc.len, st.asset));
+  mimi_bytes_free(&enc);
+  CHECK_OK(ASSET(&st, "c.example", "cdn.c.example", &png, MIMI_MSG_IMAGE, 500));
+  CHECK_OK(ASSET(&st, "C.Example", "CDN.c.EXAMPLE", &png, MIMI_MSG_IMAGE, 500));
+  CHECK_OK(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_IMAGE, 1000));
+  /* another provider's destination, or a provider without an entry */
+  CHECK_ERR(ASSET(&st, "c.example", "up.b.example", &png, MIMI_MSG_IMAGE, 500),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_ERR(ASSET(&st, "d.example", "cdn.c.example", &png, MIMI_MSG_IMAGE, 500),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  /* forbidden wins over permitted; a parameter-less entry matches any
+   * parameters, one with parameters only those */
+  CHECK_ERR(ASSET(&st, "c.example", "cdn.c.example", &latin1, MIMI_MSG_ATTACHMENT, 10),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_OK(ASSET(&st, "c.example", "cdn.c.example", &utf8, MIMI_MSG_ATTACHMENT, 10));
+  CHECK_ERR(ASSET(&st, "c.example", "cdn.c.example", &html, MIMI_MSG_ATTACHMENT, 10),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_ERR(ASSET(&st, "c.example", "cdn.c.example", &mp4, MIMI_MSG_VIDEO, 10),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  /* sizes per kind */
+  CHECK_ERR(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_IMAGE, 1001),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_OK(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_AUDIO, 2000));
+  CHECK_ERR(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_AUDIO, 2001),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_OK(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_VIDEO, 3000));
+  CHECK_ERR(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_VIDEO, 3001),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_OK(ASSET(&st, "b.example", "up.b.example", &pdf, MIMI_MSG_ATTACHMENT, 4000));
+  CHECK_ERR(ASSET(&st, "b.example", "up.b.example", &pdf, MIMI_MSG_ATTACHMENT, 4001),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  CHECK_ERR(ASSET(&st, "b.example", "up.b.example", &pdf, MIMI_MSG_LINK, 1), MIMI_ERR_INVALID_ARG);
+  /* unspecified: any host; hub: the single entry's destinations */
+  st.asset->asset_upload_location = MIMI_UPLOAD_UNSPECIFIED;
+  CHECK_OK(ASSET(&st, "d.example", "elsewhere.example", &png, MIMI_MSG_IMAGE, 5));
+  st.asset->asset_upload_location = MIMI_UPLOAD_HUB;
+  CHECK_ERR(ASSET(&st, "b.example", "up.b.example", &png, MIMI_MSG_IMAGE, 5),
+            MIMI_ERR_POLICY_FORBIDDEN); /* two entries: not a valid hub policy */
+  mimi_provider_upload_domains_free(&st.asset->upload_domains[1]);
+  st.asset->upload_domains_count = 1;
+  CHECK_OK(ASSET(&st, "d.example", "up.b.example", &png, MIMI_MSG_IMAGE, 5));
+  CHECK_ERR(ASSET(&st, "d.example", "cdn.c.example", &png, MIMI_MSG_IMAGE, 5),
+            MIMI_ERR_POLICY_FORBIDDEN);
+  free(latin1.parameters);
+  free(utf8.parameters);
+  mimi_room_state_free(&st);
+  mimi_test_case();
+}
+
 int main(void) {
   test_add_participant();
   test_room_flags_on_entry();
@@ -1063,5 +1151,6 @@ int main(void) {
   test_join_links();
   test_commit_rules();
   test_app_data();
+  test_assets();
   return mimi_test_summary("test_policy_authz");
 }
