@@ -112,21 +112,45 @@ static void remove_user(mimi_room_state *st, size_t i) {
 }
 
 /* ------------------------------------------------------------------------ */
-/* Limits: compare counts before and after, so only changes are judged.     */
+/* Limits: counts taken before and after, so only changes are judged.     */
 
+/* What the limits look at. users/active are per entry of the roles list,
+ * which membership actions do not change. */
 typedef struct {
-  size_t users, active;
-} role_count;
+  size_t *users, *active;
+  size_t n_roles;
+  size_t unbanned;
+  uint64_t clients;
+  uint64_t excess; /* clients beyond the first, summed over users */
+} census;
 
-static role_count count_role(const mimi_room_state *st, uint32_t role) {
-  role_count c = {0, 0};
+static void census_free(census *c) {
+  free(c->users);
+  c->users = NULL;
+}
+
+static mimi_err census_take(const mimi_room_state *st, census *c) {
+  memset(c, 0, sizeof *c);
+  c->n_roles = st->roles ? st->roles->roles_count : 0;
+  if (c->n_roles) {
+    c->users = calloc(2 * c->n_roles, sizeof *c->users);
+    if (!c->users) return MIMI_ERR_NOMEM;
+    c->active = c->users + c->n_roles;
+  }
   size_t n = st->participants ? st->participants->participants_count : 0;
   for (size_t i = 0; i < n; i++) {
-    if (st->participants->participants[i].role_index != role) continue;
-    c.users++;
-    if (mimi_room_clients_at(st, i) > 0) c.active++;
+    uint32_t role = st->participants->participants[i].role_index, k = mimi_room_clients_at(st, i);
+    for (size_t r = 0; r < c->n_roles; r++)
+      if (st->roles->roles[r].role_index == role) {
+        c->users[r]++;
+        c->active[r] += k > 0;
+        break;
+      }
+    c->unbanned += role != MIMI_ROLE_BANNED;
+    c->clients += k;
+    c->excess += k > 1 ? k - 1 : 0;
   }
-  return c;
+  return MIMI_OK;
 }
 
 static bool below_min(size_t before, size_t after, uint32_t min) {
@@ -135,49 +159,32 @@ static bool below_min(size_t before, size_t after, uint32_t min) {
 static bool above_max(size_t before, size_t after, const uint32_t *max) {
   return max && after > before && after > *max;
 }
-
-static void room_totals(const mimi_room_state *st, size_t *unbanned, uint64_t *clients) {
-  *unbanned = 0;
-  *clients = 0;
-  size_t n = st->participants ? st->participants->participants_count : 0;
-  for (size_t i = 0; i < n; i++) {
-    if (st->participants->participants[i].role_index != MIMI_ROLE_BANNED) (*unbanned)++;
-    *clients += mimi_room_clients_at(st, i);
-  }
+static bool grew_above(uint64_t before, uint64_t after, const uint32_t *max) {
+  return max && after > before && after > *max;
 }
 
-static mimi_err check_limits(const mimi_room_state *before, const mimi_room_state *after) {
-  if (after->roles) {
-    for (size_t i = 0; i < after->roles->roles_count; i++) {
-      const mimi_role *r = &after->roles->roles[i];
-      role_count b = count_role(before, r->role_index), a = count_role(after, r->role_index);
-      if (below_min(b.users, a.users, r->minimum_participants_constraint) ||
-          above_max(b.users, a.users, r->maximum_participants_constraint) ||
-          below_min(b.active, a.active, r->minimum_active_participants_constraint) ||
-          above_max(b.active, a.active, r->maximum_active_participants_constraint))
-        return MIMI_ERR_POLICY_LIMIT;
-    }
+static mimi_err check_limits(const census *b, const mimi_room_state *after) {
+  census a;
+  MIMI_TRY(census_take(after, &a));
+  mimi_err err = MIMI_OK;
+  for (size_t i = 0; i < a.n_roles && i < b->n_roles && err == MIMI_OK; i++) {
+    const mimi_role *r = &after->roles->roles[i];
+    if (below_min(b->users[i], a.users[i], r->minimum_participants_constraint) ||
+        above_max(b->users[i], a.users[i], r->maximum_participants_constraint) ||
+        below_min(b->active[i], a.active[i], r->minimum_active_participants_constraint) ||
+        above_max(b->active[i], a.active[i], r->maximum_active_participants_constraint))
+      err = MIMI_ERR_POLICY_LIMIT;
   }
   const mimi_base_room_policy *base = after->base;
-  if (!base) return MIMI_OK;
-  size_t ub, ua;
-  uint64_t cb, ca;
-  room_totals(before, &ub, &cb);
-  room_totals(after, &ua, &ca);
-  /* §5 max_users counts non-banned entries; max_clients the MLS members */
-  if (base->max_users && ua > ub && ua > *base->max_users) return MIMI_ERR_POLICY_LIMIT;
-  if (base->max_clients && ca > cb && ca > *base->max_clients) return MIMI_ERR_POLICY_LIMIT;
-  if (!base->multi_device) {
-    size_t n = after->participants ? after->participants->participants_count : 0;
-    for (size_t i = 0; i < n; i++) {
-      uint32_t now = mimi_room_clients_at(after, i), was = 0;
-      size_t j;
-      const mimi_bytes *u = &after->participants->participants[i].user;
-      if (mimi_room_find_user(before, u->data, u->len, &j)) was = mimi_room_clients_at(before, j);
-      if (now > 1 && now > was) return MIMI_ERR_POLICY_LIMIT;
-    }
-  }
-  return MIMI_OK;
+  /* §5 max_users counts non-banned entries, max_clients the MLS members;
+   * without multi_device no user gains a second client */
+  if (err == MIMI_OK && base &&
+      (grew_above(b->unbanned, a.unbanned, base->max_users) ||
+       grew_above(b->clients, a.clients, base->max_clients) ||
+       (!base->multi_device && a.excess > b->excess)))
+    err = MIMI_ERR_POLICY_LIMIT;
+  census_free(&a);
+  return err;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -572,43 +579,63 @@ static mimi_err dispatch(mimi_room_state *st, const mimi_room_env *env, const mi
   case MIMI_ACT_ADD_OWN_CLIENT:
   case MIMI_ACT_REMOVE_OWN_CLIENT:
   case MIMI_ACT_KICK: return act_clients(st, actor, role, act);
-  case MIMI_ACT_SEND_MESSAGE: return act_send(st, role, act);
-  case MIMI_ACT_EDIT_MESSAGE:
-  case MIMI_ACT_DELETE_MESSAGE:
-  case MIMI_ACT_EDIT_REACTION:
-  case MIMI_ACT_DELETE_REACTION:
-  case MIMI_ACT_EDIT_TOPIC: return act_on_message(st, actor, role, act);
   case MIMI_ACT_UPDATE_COMPONENT: return act_component(st, role, act);
   case MIMI_ACT_JOIN_LINKS_UPDATE: return act_join_links(st, role, act);
+  default: return MIMI_ERR_INVALID_ARG; /* read-only kinds never get here */
+  }
+}
+
+/* Actions that never change the state: decided on the state itself. */
+static bool is_read_only(mimi_action_kind k) {
+  return k == MIMI_ACT_SEND_MESSAGE || k == MIMI_ACT_EDIT_MESSAGE || k == MIMI_ACT_DELETE_MESSAGE ||
+         k == MIMI_ACT_EDIT_REACTION || k == MIMI_ACT_DELETE_REACTION || k == MIMI_ACT_EDIT_TOPIC ||
+         k == MIMI_ACT_DESTROY_ROOM || k == MIMI_ACT_SEND_REINIT;
+}
+
+static mimi_err read_only(const mimi_room_state *st, const mimi_actor *actor, uint32_t role,
+                          const mimi_action *act) {
+  switch (act->kind) {
+  case MIMI_ACT_SEND_MESSAGE: return act_send(st, role, act);
   case MIMI_ACT_DESTROY_ROOM:
     return has_cap(st, role, MIMI_CAP_DESTROY_ROOM) ? MIMI_OK : MIMI_ERR_POLICY_DENIED;
   case MIMI_ACT_SEND_REINIT:
     return has_cap(st, role, MIMI_CAP_SEND_MLS_REINIT_PROPOSAL) ? MIMI_OK : MIMI_ERR_POLICY_DENIED;
+  default: return act_on_message(st, actor, role, act);
   }
-  return MIMI_ERR_INVALID_ARG;
+}
+
+/* What every action goes through first: the actor's role, a banned actor,
+ * the way the action arrives (§7). */
+static mimi_err prelude(const mimi_room_state *st, const mimi_actor *actor,
+                        const mimi_action *act, uint32_t *role) {
+  if (!st || !actor || !act || (!actor->user && actor->user_len)) return MIMI_ERR_INVALID_ARG;
+  *role = mimi_room_effective_role(st, actor);
+  /* a banned user acts with no capability at all; say so precisely */
+  if (*role == MIMI_ROLE_BANNED && mimi_room_banned_role_ok(st)) return MIMI_ERR_POLICY_BANNED;
+  return check_via(st, actor);
 }
 
 mimi_err mimi_room_step(mimi_room_state *work, const mimi_room_env *env, const mimi_actor *actor,
                         const mimi_action *act) {
-  if (!actor || !act || (!actor->user && actor->user_len)) return MIMI_ERR_INVALID_ARG;
-  uint32_t role = mimi_room_effective_role(work, actor);
-  /* a banned user acts with no capability at all; say so precisely */
-  if (role == MIMI_ROLE_BANNED && mimi_room_banned_role_ok(work)) return MIMI_ERR_POLICY_BANNED;
-  MIMI_TRY(check_via(work, actor));
-  /* limits compare only membership, so only that is kept from before */
-  mimi_room_state before, view;
-  memset(&view, 0, sizeof view);
-  view.participants = work->participants;
-  view.clients = work->clients;
-  MIMI_TRY(mimi_room_state_clone(&before, &view));
+  uint32_t role;
+  MIMI_TRY(prelude(work, actor, act, &role));
+  if (is_read_only(act->kind)) return read_only(work, actor, role, act);
+  census before;
+  MIMI_TRY(census_take(work, &before));
   mimi_err err = dispatch(work, env, actor, role, act);
-  if (err == MIMI_OK) err = check_limits(&before, work);
-  mimi_room_state_free(&before);
+  /* component updates leave the membership alone (and may renumber roles) */
+  if (err == MIMI_OK && act->kind != MIMI_ACT_UPDATE_COMPONENT &&
+      act->kind != MIMI_ACT_JOIN_LINKS_UPDATE)
+    err = check_limits(&before, work);
+  census_free(&before);
   return err;
 }
 
 mimi_err mimi_room_authorize(const mimi_room_state *st, const mimi_room_env *env,
                              const mimi_actor *actor, const mimi_action *act) {
+  uint32_t role;
+  MIMI_TRY(prelude(st, actor, act, &role));
+  if (is_read_only(act->kind)) return read_only(st, actor, role, act);
   mimi_room_state work;
   MIMI_TRY(mimi_room_state_clone(&work, st));
   mimi_err err = mimi_room_step(&work, env, actor, act);

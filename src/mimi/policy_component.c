@@ -1,6 +1,7 @@
 /* policy_component.c — the rules one room component must satisfy on its own
  * (enum ranges and the field constraints of room-policy-04 §3-§7 and
  * protocol-06 §Room Metadata), and the id -> type map. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mimi/policy.h"
@@ -234,17 +235,30 @@ static mimi_err validate_operational(const void *v) {
   return MIMI_OK;
 }
 
+static int user_cmp(const void *a, const void *b) {
+  const mimi_bytes *x = *(const mimi_bytes *const *)a, *y = *(const mimi_bytes *const *)b;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  return memcmp(x->data, y->data, x->len);
+}
+
 static mimi_err validate_participants(const void *v) {
   const mimi_participant_list *p = v;
-  for (size_t i = 0; i < p->participants_count; i++) {
+  size_t n = p->participants_count;
+  for (size_t i = 0; i < n; i++)
     /* role 0 means "not in the list" (§3), so no entry carries it */
     if (p->participants[i].user.len == 0 || p->participants[i].role_index == MIMI_ROLE_NONE)
       return MIMI_ERR_POLICY_INVALID;
-    for (size_t j = 0; j < i; j++)
-      if (mimi_bytes_eq(&p->participants[i].user, &p->participants[j].user))
-        return MIMI_ERR_POLICY_INVALID;
-  }
-  return MIMI_OK;
+  if (n < 2) return MIMI_OK;
+  /* unique users, by sorting (rooms can be large) */
+  const mimi_bytes **users = malloc(n * sizeof *users);
+  if (!users) return MIMI_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++) users[i] = &p->participants[i].user;
+  qsort(users, n, sizeof *users, user_cmp);
+  mimi_err err = MIMI_OK;
+  for (size_t i = 1; i < n && err == MIMI_OK; i++)
+    if (user_cmp(&users[i - 1], &users[i]) == 0) err = MIMI_ERR_POLICY_INVALID;
+  free(users);
+  return err;
 }
 
 static mimi_err validate_metadata(const void *v) {

@@ -806,6 +806,10 @@ static void test_component_rules(void) {
   EXPECT(&st, AS(ALICE), ACT(MIMI_ACT_DESTROY_ROOM, NULL, 0), MIMI_OK);
   EXPECT(&st, AS(BOB), ACT(MIMI_ACT_DESTROY_ROOM, NULL, 0), MIMI_ERR_POLICY_DENIED);
   EXPECT(&st, AS(ERIN), ACT(MIMI_ACT_SEND_REINIT, NULL, 0), MIMI_OK);
+  /* not an action; no actor */
+  EXPECT(&st, AS(ALICE), ACT((mimi_action_kind)99, NULL, 0), MIMI_ERR_INVALID_ARG);
+  mimi_action send = ACT(MIMI_ACT_SEND_MESSAGE, NULL, 0);
+  CHECK_ERR(mimi_room_authorize(&st, NULL, NULL, &send), MIMI_ERR_INVALID_ARG);
   EXPECT(&st, AS(ALICE), ACT(MIMI_ACT_SEND_REINIT, NULL, 0), MIMI_ERR_POLICY_DENIED);
   mimi_role_data_free(roles);
   free(roles);
