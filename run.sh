@@ -21,6 +21,11 @@ deps() {
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
   fi
+  # test-only npm packages (ts-mls interop, pinned by package-lock.json)
+  if [ ! -d tests/interop/node_modules ] && command -v node >/dev/null 2>&1 &&
+     command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/interop --no-audit --no-fund >/dev/null
+  fi
 }
 
 build() { # build <dir> [cmake args...]

@@ -1,6 +1,8 @@
 /* bench_util.c — see util.h. */
 #include "util.h"
 
+#include "mimi/base.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -9,6 +11,12 @@ double bench_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void bench_check(int err, const char *what) {
+  if (err == 0) return;
+  fprintf(stderr, "bench: %s: %s\n", what, mimi_errname((mimi_err)err));
+  exit(1);
 }
 
 double bench_seconds(void) {

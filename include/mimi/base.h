@@ -68,6 +68,11 @@ extern "C" {
   E(BAD_WIRE_FORMAT, 68, "invalid wire format")                                 \
   E(BAD_TREE, 69, "invalid ratchet tree")                                       \
   E(BAD_PSK, 70, "invalid pre-shared key")                                      \
+  E(BAD_PROPOSAL, 71, "invalid proposal or proposal list")                      \
+  E(BAD_COMMIT, 72, "invalid commit")                                           \
+  E(BAD_KEY_PACKAGE, 73, "invalid key package")                                 \
+  E(BAD_WELCOME, 74, "invalid welcome or group info")                           \
+  E(BAD_GROUP_STATE, 75, "operation not possible in this group state")          \
   E(BAD_PARENT_HASH, 80, "parent hash invalid")                                 \
   E(BAD_TREE_HASH, 81, "tree hash mismatch")                                    \
   E(BAD_UNMERGED_LEAVES, 82, "unmerged leaves inconsistent")                    \
@@ -82,7 +87,7 @@ extern "C" {
   E(BAD_URI, 94, "invalid URI")                                                 \
   E(BAD_CONTENT, 95, "invalid MIMI content")                                    \
   E(HASH_MISMATCH, 96, "content hash mismatch")                                 \
-  E(UNKNOWN_TARGET, 97, "referenced message not found")                        \
+  E(UNKNOWN_TARGET, 97, "referenced message not found")                       \
   /* mimi policy */                                                             \
   E(POLICY_DENIED, 110, "not authorized by the room policy")                    \
   E(POLICY_BANNED, 111, "user is banned from the room")                         \
@@ -92,7 +97,28 @@ extern "C" {
   E(POLICY_NO_SUCH_USER, 115, "user is not in the participant list")            \
   E(POLICY_USER_PRESENT, 116, "user is already in the participant list")        \
   E(POLICY_NO_BANNED_ROLE, 117, "role 1 is not the \"banned\" role")            \
-  E(POLICY_FORBIDDEN, 118, "forbidden by a room policy component")
+  E(POLICY_FORBIDDEN, 118, "forbidden by a room policy component")              \
+  /* mimi protocol */                                                           \
+  E(PROTO_BAD_ENUM, 130, "value not defined for this enum field")               \
+  E(PROTO_BAD_MESSAGE, 131, "MLS message of the wrong kind for this field")     \
+  E(PROTO_INCONSISTENT, 132, "message fields contradict each other")            \
+  E(PROTO_UNKNOWN_ENDPOINT, 133, "no MIMI endpoint at this path")               \
+  E(PROTO_BAD_METHOD, 134, "HTTP method not allowed for this endpoint")         \
+  E(PROTO_BAD_PATH, 135, "malformed request path")                              \
+  E(PROTO_BAD_PERCENT, 136, "invalid percent-encoding in the path")             \
+  E(PROTO_PATH_TOO_LONG, 137, "request path too long")                          \
+  E(PROTO_BAD_PARAM, 138, "path parameter invalid for its kind")                \
+  E(PROTO_BAD_DIRECTORY, 139, "malformed MIMI directory document")              \
+  E(FRANK_MISSING, 140, "no frank or franking tag")                             \
+  E(FRANK_BAD_AAD, 141, "authenticated data is not a well-formed SafeAAD")      \
+  E(FRANK_TAG_MISMATCH, 142, "franking tag does not match the content")         \
+  E(FRANK_SUITE_MISMATCH, 143, "frank cipher suite is not the group's")         \
+  E(FRANK_NO_AGENT, 144, "no franking_agent component in the group context")    \
+  E(FRANK_AGENT_DOMAIN, 145, "franking agent is not the hub's domain")          \
+  E(FRANK_BAD_SIGNATURE, 146, "franking integrity signature invalid")           \
+  E(FRANK_SENDER_MISMATCH, 147, "sender URI does not match the sender")         \
+  E(FRANK_ROOM_MISMATCH, 148, "room URI does not match the room")               \
+  E(FRANK_SERVER_MISMATCH, 149, "server frank does not match the hub key")
 
 typedef enum {
 #define MIMI_ERR_ENUM_(name, code, msg) MIMI_ERR_##name = code,

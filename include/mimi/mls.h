@@ -312,5 +312,7 @@ void mls_secret_tree_discard(mls_secret_tree_ticket *ticket);
 #include "mimi/mls_framing.h"
 /* The ratchet tree and TreeKEM (§7) likewise. */
 #include "mimi/mls_tree.h"
+/* The group state machine (§10-§12) likewise. */
+#include "mimi/mls_group.h"
 
 #endif /* MIMI_MLS_H */

@@ -189,6 +189,10 @@ MIMI_MUST_CHECK mimi_err mls_treekem_private_join(mls_treekem_private *p, const 
 /* The path secret held for a node (Nh bytes): NOT_FOUND if none. */
 MIMI_MUST_CHECK mimi_err mls_treekem_private_path_secret(const mls_treekem_private *p,
                                                          uint32_t node, uint8_t *out);
+/* A copy of the leaf's HPKE private key (for storing the state; with the
+ * path secrets it is all the state there is). NOT_FOUND if none. */
+MIMI_MUST_CHECK mimi_err mls_treekem_private_leaf_key(const mls_treekem_private *p,
+                                                      mimi_bytes *priv);
 /* Every private key belongs to a non-blank node of `t` whose public key
  * matches (BAD_KEY otherwise). */
 MIMI_MUST_CHECK mimi_err mls_treekem_private_check(const mls_treekem_private *p,

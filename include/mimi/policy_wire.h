@@ -20,6 +20,7 @@
 
 #include "mimi/base.h"
 #include "mimi/mls_messages.h"
+#include "mimi/protocol_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,11 +29,10 @@ extern "C" {
 /* ======================================================================== */
 /* Code points                                                              */
 
-enum { /* MLS component ids: protocol-06 §IANA, room-policy-04 §10.1 (suggested) */
-  MIMI_COMPONENT_FRANK_AAD = 0x0020,
-  MIMI_COMPONENT_FRANKING_SIGNATURE_KEY = 0x0021,
-  MIMI_COMPONENT_PARTICIPANT_LIST = 0x0022,
-  MIMI_COMPONENT_ROOM_METADATA = 0x0023,
+/* MLS component ids, room-policy-04 §10.1 (suggested values); protocol-06's
+ * 0x0020-0x0023 (participant_list, room_metadata, ...) are in
+ * mimi/protocol_wire.h. */
+enum {
   MIMI_COMPONENT_MLS_OPERATIONAL_POLICY = 0x0024,
   MIMI_COMPONENT_ROLES_LIST = 0x0025,
   MIMI_COMPONENT_PREAUTH_LIST = 0x0026,
@@ -163,8 +163,7 @@ enum { MIMI_ROLE_NONE = 0, MIMI_ROLE_BANNED = 1 };
 /* ======================================================================== */
 /* Shared small structs (Appendix B; protocol-06 §Room Metadata)             */
 
-#define MIMI_WIRE_URI_FIELDS(F) F##_OPAQUE(uri)
-MIMI_STRUCT_DECLARE(mimi_wire_uri, MIMI_WIRE_URI_FIELDS)
+/* Uri (`struct { opaque uri<V>; }`) is protocol_wire.h's mimi_identifier_uri. */
 
 #define MIMI_WIRE_UTF8_FIELDS(F) F##_OPAQUE(string)
 MIMI_STRUCT_DECLARE(mimi_wire_utf8, MIMI_WIRE_UTF8_FIELDS)
@@ -230,7 +229,7 @@ MIMI_STRUCT_DECLARE(mimi_preauth_data, MIMI_PREAUTH_DATA_FIELDS)
 #define MIMI_BASE_ROOM_POLICY_FIELDS(F)      \
   F##_U8(fixed_membership)                   \
   F##_U8(parent_dependant)                   \
-  F##_VEC(mimi_wire_uri, parent_room)        \
+  F##_VEC(mimi_identifier_uri, parent_room)        \
   F##_U8(multi_device)                       \
   F##_OPT(mimi_u32, max_clients)             \
   F##_OPT(mimi_u32, max_users)               \
@@ -267,7 +266,7 @@ MIMI_STRUCT_DECLARE(mimi_join_links_update, MIMI_JOIN_LINKS_UPDATE_FIELDS)
 
 /* §6.3: link_preview_proxy_use and its select */
 #define MIMI_LINK_PREVIEW_PROXY_CASES(C) MIMI_OPTIONALITY_ARMS(C, mimi_wire_uri_list)
-#define MIMI_WIRE_URI_LIST_FIELDS(F) F##_VEC(mimi_wire_uri, uris)
+#define MIMI_WIRE_URI_LIST_FIELDS(F) F##_VEC(mimi_identifier_uri, uris)
 MIMI_STRUCT_DECLARE(mimi_wire_uri_list, MIMI_WIRE_URI_LIST_FIELDS)
 MIMI_VARIANT_DECLARE(mimi_link_preview_proxy, U8, link_preview_proxy_use,
                      MIMI_LINK_PREVIEW_PROXY_CASES)
@@ -305,9 +304,9 @@ MIMI_STRUCT_DECLARE(mimi_asset_policy, MIMI_ASSET_POLICY_FIELDS)
 
 /* §6.5 */
 #define MIMI_LOGGING_ACTIVE_FIELDS(F)         \
-  F##_VEC(mimi_wire_uri, logging_clients)     \
-  F##_STRUCT(mimi_wire_uri, machine_readable_policy) \
-  F##_STRUCT(mimi_wire_uri, human_readable_policy)
+  F##_VEC(mimi_identifier_uri, logging_clients)     \
+  F##_STRUCT(mimi_identifier_uri, machine_readable_policy) \
+  F##_STRUCT(mimi_identifier_uri, human_readable_policy)
 MIMI_STRUCT_DECLARE(mimi_logging_active, MIMI_LOGGING_ACTIVE_FIELDS)
 
 #define MIMI_LOGGING_POLICY_CASES(C) MIMI_OPTIONALITY_ARMS(C, mimi_logging_active)
@@ -327,7 +326,7 @@ MIMI_VARIANT_DECLARE(mimi_history_policy, U8, history_sharing, MIMI_HISTORY_POLI
 #define MIMI_BOT_FIELDS(F)                  \
   F##_OPAQUE(name)                          \
   F##_OPAQUE(description)                   \
-  F##_STRUCT(mimi_wire_uri, homepage)       \
+  F##_STRUCT(mimi_identifier_uri, homepage)       \
   F##_U8(local_client_bot)                  \
   F##_U32(bot_role_index)                   \
   F##_U8(can_target_message_in_group)       \
@@ -430,10 +429,10 @@ MIMI_STRUCT_DECLARE(mimi_participant_list_update, MIMI_PARTICIPANT_LIST_UPDATE_F
 MIMI_STRUCT_DECLARE(mimi_rich_description, MIMI_RICH_DESCRIPTION_FIELDS)
 
 #define MIMI_ROOM_METADATA_FIELDS(F)                     \
-  F##_STRUCT(mimi_wire_uri, room_uri)                    \
+  F##_STRUCT(mimi_identifier_uri, room_uri)                    \
   F##_STRUCT(mimi_wire_utf8, room_name)                  \
   F##_VEC(mimi_rich_description, room_descriptions)      \
-  F##_STRUCT(mimi_wire_uri, room_avatar)                 \
+  F##_STRUCT(mimi_identifier_uri, room_avatar)                 \
   F##_STRUCT(mimi_wire_utf8, room_subject)               \
   F##_STRUCT(mimi_wire_utf8, room_mood)
 MIMI_STRUCT_DECLARE(mimi_room_metadata, MIMI_ROOM_METADATA_FIELDS)

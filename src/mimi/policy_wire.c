@@ -4,7 +4,6 @@
 
 #include "mimi/policy_wire.h"
 
-MIMI_STRUCT_DEFINE(mimi_wire_uri, MIMI_WIRE_URI_FIELDS)
 MIMI_STRUCT_DEFINE(mimi_wire_utf8, MIMI_WIRE_UTF8_FIELDS)
 MIMI_STRUCT_DEFINE(mimi_domain_name, MIMI_DOMAIN_NAME_FIELDS)
 MIMI_STRUCT_DEFINE(mimi_media_parameter, MIMI_MEDIA_PARAMETER_FIELDS)

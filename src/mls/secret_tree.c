@@ -14,36 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mls_internal.h"
-
-typedef struct {
-  uint32_t node;
-  uint8_t secret[MIMI_MAX_HASH];
-} node_secret;
-
-typedef struct {
-  uint64_t next; /* generation whose key comes next; 2^32 when exhausted */
-  uint8_t secret[MIMI_MAX_HASH]; /* ratchet_secret_[next] */
-  mls_key_nonce *kept;           /* skipped generations, ascending */
-  size_t n_kept, cap_kept;
-} ratchet;
-
-typedef struct {
-  uint32_t leaf;
-  ratchet r[2]; /* by mls_ratchet_type */
-} leaf_state;
-
-struct mls_secret_tree {
-  uint16_t suite;
-  size_t nh, nk, nn;
-  uint32_t n_leaves;
-  mls_secret_tree_config cfg;
-  node_secret *nodes; /* ascending by node */
-  size_t n_nodes, cap_nodes;
-  leaf_state *leaves; /* ascending by leaf */
-  size_t n_leaf_states, cap_leaf_states;
-  uint64_t version; /* bumped by every applied ticket: older tickets are stale */
-};
+#include "secret_tree_internal.h"
 
 /* What using up (leaf, type, generation) changes. */
 struct mls_secret_tree_ticket {

@@ -505,3 +505,9 @@ mimi_err mls_treekem_decap(mls_rtree *t, mls_treekem_private *p, uint32_t sender
   mimi_secure_zero(secret, sizeof secret);
   return err;
 }
+
+mimi_err mls_treekem_private_leaf_key(const mls_treekem_private *p, mimi_bytes *priv) {
+  const tk_entry *e = find(p, 2 * p->leaf);
+  if (e == NULL) return MIMI_ERR_NOT_FOUND;
+  return mimi_bytes_dup(priv, &e->priv);
+}

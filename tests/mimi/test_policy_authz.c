@@ -169,7 +169,7 @@ static void test_room_flags_on_entry(void) {
   EXPECT(&st, AS(CATHY), ACT(MIMI_ACT_ADD_PARTICIPANT, FRANK, 2), MIMI_OK);
   /* §5 parent-dependent: only users of the parent room */
   st.base->parent_dependant = 1;
-  st.base->parent_room = calloc(1, sizeof(mimi_wire_uri));
+  st.base->parent_room = calloc(1, sizeof(mimi_identifier_uri));
   st.base->parent_room_count = 1;
   CHECK_OK(mimi_bytes_copy(&st.base->parent_room[0].uri, (const uint8_t *)"mimi://h/r/p", 12));
   mimi_participant_list parent = {calloc(2, sizeof(mimi_user_role_pair)), 2};
@@ -183,7 +183,7 @@ static void test_room_flags_on_entry(void) {
   EXPECT(&st, AS(CATHY), ACT(MIMI_ACT_ADD_PARTICIPANT, FRANK, 2), MIMI_ERR_POLICY_FORBIDDEN);
   mimi_participant_list_free(&parent);
   st.base->parent_dependant = 0;
-  mimi_wire_uri_free(&st.base->parent_room[0]);
+  mimi_identifier_uri_free(&st.base->parent_room[0]);
   free(st.base->parent_room);
   st.base->parent_room = NULL;
   st.base->parent_room_count = 0;
