@@ -80,7 +80,8 @@ mimi_err mls_public_group_from_member(mls_public_group **out, const mls_group *g
   if (err == MIMI_OK) err = mimi_bytes_dup(&st->confirmation_tag, &g->confirmation_tag);
   if (err == MIMI_OK && g->reinit != NULL) {
     st->reinit = calloc(1, sizeof *st->reinit);
-    err = st->reinit == NULL ? MIMI_ERR_NOMEM : mimi_clone(mls_reinit_type(), st->reinit, g->reinit);
+    err = st->reinit == NULL ? MIMI_ERR_NOMEM
+                             : mimi_clone(mls_reinit_type(), st->reinit, g->reinit);
   }
   memcpy(st->interim, g->interim, sizeof st->interim);
   if (err != MIMI_OK) {

@@ -53,14 +53,6 @@ static mimi_err keep_list(mls_public_staged_commit *sc, const group_proposal_lis
   return MIMI_OK;
 }
 
-static mimi_err set_bytes(mimi_bytes *b, const uint8_t *data, size_t len) {
-  mimi_bytes nb;
-  MIMI_TRY(mimi_bytes_copy(&nb, data, len));
-  mimi_bytes_free(b);
-  *b = nb;
-  return MIMI_OK;
-}
-
 /* §8.2, §12.4.2: the new tree hash, confirmed transcript hash (from the
  * commit) and interim hash (from its confirmation tag, unverified here). */
 static mimi_err finish_public_epoch(const mls_group *g, mls_group *next,
@@ -68,11 +60,23 @@ static mimi_err finish_public_epoch(const mls_group *g, mls_group *next,
   size_t nh = g->suite->hash_len;
   uint8_t tree_hash[MIMI_MAX_HASH], confirmed[MIMI_MAX_HASH];
   MIMI_TRY(mls_rtree_root_hash(next->tree, tree_hash));
-  MIMI_TRY(set_bytes(&next->ctx.tree_hash, tree_hash, nh));
   MIMI_TRY(mls_transcript_hashes_update(g->suite->id, g->interim, nh, ac, confirmed,
                                         next->interim));
-  MIMI_TRY(set_bytes(&next->ctx.confirmed_transcript_hash, confirmed, nh));
-  return mimi_bytes_dup(&next->confirmation_tag, &ac->confirmation_tag);
+  mimi_bytes fresh[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
+  mimi_err err = mimi_bytes_copy(&fresh[0], tree_hash, nh);
+  if (err == MIMI_OK) err = mimi_bytes_copy(&fresh[1], confirmed, nh);
+  if (err == MIMI_OK) err = mimi_bytes_dup(&fresh[2], &ac->confirmation_tag);
+  mimi_bytes *slots[3] = {&next->ctx.tree_hash, &next->ctx.confirmed_transcript_hash,
+                          &next->confirmation_tag};
+  for (size_t i = 0; i < 3; i++) {
+    if (err != MIMI_OK) {
+      mimi_bytes_free(&fresh[i]);
+      continue;
+    }
+    mimi_bytes_free(slots[i]);
+    *slots[i] = fresh[i];
+  }
+  return err;
 }
 
 static mimi_err committer_of(const mls_group *g, const mls_framed_content *fc, uint32_t *out) {

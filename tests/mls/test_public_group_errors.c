@@ -10,20 +10,12 @@
  * contract in mimi/mls_public_group.h and the rules of RFC 9420 §6, §12. */
 #include <stdlib.h>
 
-#include "harness.h"
-#include "mimi/mls.h"
+#include "mls_test_util.h"
 
 #define N 3
 
-typedef struct {
-  mimi_bytes sig_priv, sig_pub;
-  mls_credential cred;
-  mls_key_package_bundle kp;
-  mls_group *g;
-} member;
-
 static uint16_t suite;
-static member m[N + 1]; /* m[N] stays outside */
+static mt_member m[N + 1]; /* m[N] stays outside */
 static mls_public_group *hub;
 static mimi_test_prng prng;
 static mimi_rng rng;
@@ -39,21 +31,6 @@ static mimi_err policy_check(void *ctx, const mls_public_group *pg,
   return MIMI_OK;
 }
 static const mls_public_group_policy policy = {policy_check, NULL};
-
-static void make_member(member *x, int i) {
-  const mimi_suite *s = mimi_suite_get(suite);
-  CHECK_OK(mimi_sig_generate(s->sig, &rng, &x->sig_priv, &x->sig_pub));
-  x->cred.credential_type = MLS_CREDENTIAL_BASIC;
-  char name[16];
-  int n = snprintf(name, sizeof name, "m%d", i);
-  CHECK_OK(mimi_bytes_copy(&x->cred.identity, (const uint8_t *)name, (size_t)n));
-  mls_key_package_options o;
-  memset(&o, 0, sizeof o);
-  o.credential = &x->cred;
-  o.sig_priv = x->sig_priv.data;
-  o.sig_priv_len = x->sig_priv.len;
-  CHECK_OK(mls_key_package_create(&x->kp, suite, &o, &rng));
-}
 
 static mimi_bytes snapshot(void) {
   mimi_bytes b;
@@ -85,24 +62,19 @@ static void unchanged(mimi_bytes *before) {
     unchanged(&before_);                                                       \
   } while (0)
 
-/* Every member but `committer` and the hub follow a genuine commit. */
+/* The hub and every member but `committer` follow a genuine commit. */
 static void deliver(int committer, const mls_message *cm) {
   CHECK_OK(mls_public_group_process_commit(hub, cm));
-  for (int i = 0; i < N; i++) {
-    if (i == committer || !mls_group_active(m[i].g)) continue;
-    mls_authenticated_content ac;
-    mls_staged_commit *sc = NULL;
-    CHECK_OK(mls_group_read(m[i].g, cm, &ac));
-    CHECK_OK(mls_group_stage_commit(m[i].g, &ac, &sc));
-    if (sc != NULL) mls_group_merge(m[i].g, sc);
-    mls_authenticated_content_free(&ac);
-  }
-  CHECK_OK(mls_group_merge_pending(m[committer].g));
+  mt_deliver(m, N, (size_t)committer, cm);
 }
 
 static void setup(void) {
   rng = mimi_test_rng_prng(&prng, 0xe77 + suite);
-  for (int i = 0; i <= N; i++) make_member(&m[i], i);
+  for (int i = 0; i <= N; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "m%d", i);
+    mt_member_key_package(&m[i], suite, &rng, name, NULL, 0);
+  }
   static const uint8_t gid[] = "hub-errors";
   mls_group_config cfg = mls_group_config_default();
   CHECK_OK(mls_group_create(&m[0].g, gid, sizeof gid - 1, &m[0].kp, m[0].sig_priv.data,
@@ -128,21 +100,14 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-  for (int i = 0; i <= N; i++) {
-    mls_group_free(m[i].g);
-    mls_key_package_bundle_free(&m[i].kp);
-    mimi_bytes_free(&m[i].sig_priv);
-    mimi_bytes_free(&m[i].sig_pub);
-    mls_credential_free(&m[i].cred);
-  }
-  memset(m, 0, sizeof m);
+  for (int i = 0; i <= N; i++) mt_member_free(&m[i]);
   mls_public_group_free(hub);
   hub = NULL;
 }
 
 /* A PublicMessage of `fc` signed by `signer` in the hub's epoch (or with
  * the given context), with confirmation tag `tag` for commits. */
-static mls_message sign_as(const member *signer, const mls_framed_content *fc,
+static mls_message sign_as(const mt_member *signer, const mls_framed_content *fc,
                            const mimi_bytes *tag, const mls_group_context *ctx) {
   static const uint8_t junk_key[MIMI_MAX_HASH] = {1};
   mls_framing_epoch ep = {suite, ctx != NULL ? ctx : mls_public_group_context(hub), junk_key,

@@ -11,33 +11,12 @@
  * is checked against the mlswg vectors by test_passive_client). */
 #include <stdlib.h>
 
-#include "harness.h"
-#include "mimi/mls.h"
+#include "mls_test_util.h"
 
 #define MAX 12
 
-static const uint8_t psk_id[] = "external-psk-1", psk_value[] = "a shared secret";
 
-static mimi_err psk_get(void *ctx, const mls_pre_shared_key_id *id, const uint8_t **psk,
-                        size_t *len) {
-  (void)ctx;
-  if (id->source.psktype != MLS_PSK_EXTERNAL ||
-      id->source.external.psk_id.len != sizeof psk_id - 1 ||
-      memcmp(id->source.external.psk_id.data, psk_id, sizeof psk_id - 1) != 0)
-    return MIMI_ERR_NOT_FOUND;
-  *psk = psk_value;
-  *len = sizeof psk_value - 1;
-  return MIMI_OK;
-}
-static const mls_psk_store store = {psk_get, NULL};
-
-typedef struct {
-  bool in;
-  mimi_bytes sig_priv, sig_pub;
-  mls_credential cred;
-  mls_key_package_bundle kp;
-  mls_group *g;
-} member;
+typedef mt_member member;
 
 /* What the policy hook saw of the last commit. */
 typedef struct {
@@ -77,35 +56,14 @@ static mls_public_group_config hub_config(world *w) {
 
 static mls_group_config config(void) {
   mls_group_config c = mls_group_config_default();
-  c.psks = &store; /* handshakes stay PublicMessages: the hub must see them */
+  c.psks = &mt_fixed_psks; /* handshakes stay PublicMessages: the hub must see them */
   return c;
 }
 
 static void fresh_key_package(world *w, member *x) {
-  const mimi_suite *s = mimi_suite_get(w->suite);
-  mls_key_package_bundle_free(&x->kp);
-  if (x->sig_priv.len == 0) {
-    CHECK_OK(mimi_sig_generate(s->sig, &w->rng, &x->sig_priv, &x->sig_pub));
-    x->cred.credential_type = MLS_CREDENTIAL_BASIC;
-    char name[32];
-    int n = snprintf(name, sizeof name, "member-%u", w->next_name++);
-    CHECK_OK(mimi_bytes_copy(&x->cred.identity, (const uint8_t *)name, (size_t)n));
-  }
-  mls_key_package_options o;
-  memset(&o, 0, sizeof o);
-  o.credential = &x->cred;
-  o.sig_priv = x->sig_priv.data;
-  o.sig_priv_len = x->sig_priv.len;
-  CHECK_OK(mls_key_package_create(&x->kp, w->suite, &o, &w->rng));
-}
-
-static void member_free(member *x) {
-  mls_group_free(x->g);
-  mls_key_package_bundle_free(&x->kp);
-  mimi_bytes_free(&x->sig_priv);
-  mimi_bytes_free(&x->sig_pub);
-  mls_credential_free(&x->cred);
-  memset(x, 0, sizeof *x);
+  char name[32] = "";
+  if (x->sig_priv.len == 0) snprintf(name, sizeof name, "member-%u", w->next_name++);
+  mt_member_key_package(x, w->suite, &w->rng, name, NULL, 0);
 }
 
 /* The hub's context and tree against every member's. */
@@ -300,15 +258,8 @@ static void world_init(world *w, uint16_t suite, uint64_t seed) {
 }
 
 static void world_free(world *w) {
-  for (int i = 0; i < MAX; i++) member_free(&w->m[i]);
+  for (int i = 0; i < MAX; i++) mt_member_free(&w->m[i]);
   mls_public_group_free(w->hub);
-}
-
-static mls_proposal add_of(member *x) {
-  mls_proposal p;
-  p.proposal_type = MLS_PROPOSAL_ADD;
-  p.add.key_package = x->kp.key_package; /* view */
-  return p;
 }
 
 static int count_in(const world *w) {
@@ -342,7 +293,7 @@ static void external_sender_add(world *w, int committer) {
   mimi_bytes_free(&data);
   commit_round(w, committer, NULL, 0, NULL, 0, false);
 
-  mls_proposal add = add_of(&w->m[6]);
+  mls_proposal add = mt_add_of(&w->m[6]);
   CHECK_OK(mls_external_propose(mls_public_group_context(w->hub), 0, &add, es->sig_priv.data,
                                 es->sig_priv.len, &msg));
   broadcast_proposal(w, -1, &msg);
@@ -355,7 +306,7 @@ static void external_sender_add(world *w, int committer) {
 static void scripted(uint16_t suite) {
   world w;
   world_init(&w, suite, 11 + suite);
-  mls_proposal p[3] = {add_of(&w.m[1]), add_of(&w.m[2]), add_of(&w.m[3])};
+  mls_proposal p[3] = {mt_add_of(&w.m[1]), mt_add_of(&w.m[2]), mt_add_of(&w.m[3])};
   int j3[3] = {1, 2, 3};
   commit_round(&w, 0, p, 3, j3, 3, false);
   CHECK(w.seen.n_proposals == 3 && count_in(&w) == 4);
@@ -384,7 +335,8 @@ static void scripted(uint16_t suite) {
   commit_round(&w, 3, NULL, 0, NULL, 0, false);
   CHECK(!w.m[1].in && count_in(&w) == 3);
 
-  CHECK_OK(mls_group_propose_external_psk(w.m[2].g, psk_id, sizeof psk_id - 1, &w.rng, &msg));
+  CHECK_OK(mls_group_propose_external_psk(w.m[2].g, mt_psk_id, sizeof mt_psk_id - 1, &w.rng,
+                                          &msg));
   broadcast_proposal(&w, 2, &msg);
   mls_message_free(&msg);
   commit_round(&w, 0, NULL, 0, NULL, 0, true);
@@ -419,7 +371,7 @@ static void evolve(uint16_t suite, uint64_t seed, int steps) {
       mls_proposal p[2];
       for (int i = 0; i < MAX - 1 && nj < 1 + (int)op && n + nj < MAX - 1; i++)
         if (!w.m[i].in) {
-          p[nj] = add_of(&w.m[i]);
+          p[nj] = mt_add_of(&w.m[i]);
           joining[nj++] = i;
         }
       commit_round(&w, random_member(&w, -1), p, (size_t)nj, joining, (size_t)nj, false);

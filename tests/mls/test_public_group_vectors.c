@@ -10,40 +10,13 @@
  * hub: they are skipped and counted. */
 #include <stdlib.h>
 
-#include "harness.h"
-#include "mimi/mls.h"
-
-typedef struct {
-  mimi_bytes *ids, *values;
-  size_t n;
-} psk_table;
-
-static mimi_err psk_get(void *ctx, const mls_pre_shared_key_id *id, const uint8_t **psk,
-                        size_t *len) {
-  psk_table *t = ctx;
-  if (id->source.psktype != MLS_PSK_EXTERNAL) return MIMI_ERR_NOT_FOUND;
-  for (size_t i = 0; i < t->n; i++)
-    if (mimi_bytes_eq(&t->ids[i], &id->source.external.psk_id)) {
-      *psk = t->values[i].data;
-      *len = t->values[i].len;
-      return MIMI_OK;
-    }
-  return MIMI_ERR_NOT_FOUND;
-}
+#include "mls_test_util.h"
 
 static size_t followed, skipped;
 
-static mimi_err decode_hex(json_t *s, mls_message *m) {
-  mimi_bytes b;
-  MIMI_TRY(mimi_bytes_from_hex(&b, json_string_value(s)));
-  mimi_err err = mls_message_decode(b.data, b.len, m);
-  mimi_bytes_free(&b);
-  return err;
-}
-
 static bool is_private(json_t *s) {
   mls_message m;
-  if (decode_hex(s, &m) != MIMI_OK) return false;
+  if (mt_decode_hex_message(s, &m) != MIMI_OK) return false;
   bool p = m.body.wire_format == MLS_WIRE_PRIVATE_MESSAGE;
   mls_message_free(&m);
   return p;
@@ -62,19 +35,6 @@ static bool all_public(json_t *v) {
   return true;
 }
 
-/* Some suite-5 private keys lack a leading zero byte (see
- * test_passive_client.c). */
-static mimi_bytes hpke_priv(json_t *v, const char *key, uint16_t suite) {
-  mimi_bytes b = mimi_vec_hex(v, key);
-  size_t nsk = mimi_suite_get(suite)->kem_priv_len;
-  if (b.len >= nsk) return b;
-  mimi_bytes p;
-  if (mimi_bytes_alloc(&p, nsk) != MIMI_OK) exit(2);
-  memcpy(p.data + (nsk - b.len), b.data, b.len);
-  mimi_bytes_free(&b);
-  return p;
-}
-
 static bool same_view(const mls_public_group *pg, const mls_group *g) {
   bool ok = mls_group_context_equal(mls_public_group_context(pg), mls_group_context_of(g));
   mimi_bytes a, b;
@@ -86,21 +46,12 @@ static bool same_view(const mls_public_group *pg, const mls_group *g) {
   return ok;
 }
 
-static bool same_authenticator(const mls_group *g, json_t *obj, const char *key) {
-  size_t len;
-  const uint8_t *ea = mls_group_epoch_authenticator(g, &len);
-  mimi_bytes want = mimi_vec_hex(obj, key);
-  bool ok = want.len == len && memcmp(want.data, ea, len) == 0;
-  mimi_bytes_free(&want);
-  return ok;
-}
-
 static bool run_epoch(mls_public_group **pg, mls_group *g, json_t *ep, size_t e) {
   json_t *props = json_object_get(ep, "proposals");
   for (size_t i = 0; i < json_array_size(props); i++) {
     mls_message m;
     mls_authenticated_content ac;
-    CHECK_OK(decode_hex(json_array_get(props, i), &m));
+    CHECK_OK(mt_decode_hex_message(json_array_get(props, i), &m));
     CHECK_OK(mls_public_group_process_proposal(*pg, &m));
     CHECK_OK(mls_group_read(g, &m, &ac));
     CHECK_OK(mls_group_store_proposal(g, &ac));
@@ -108,7 +59,7 @@ static bool run_epoch(mls_public_group **pg, mls_group *g, json_t *ep, size_t e)
     mls_message_free(&m);
   }
   mls_message m;
-  CHECK_OK(decode_hex(json_object_get(ep, "commit"), &m));
+  CHECK_OK(mt_decode_hex_message(json_object_get(ep, "commit"), &m));
   mimi_err err = mls_public_group_process_commit(*pg, &m);
   CHECK_OK(err);
   mls_authenticated_content ac;
@@ -130,7 +81,7 @@ static bool run_epoch(mls_public_group **pg, mls_group *g, json_t *ep, size_t e)
       *pg = pg2;
     }
   }
-  return err == MIMI_OK && sc != NULL && same_authenticator(g, ep, "epoch_authenticator") &&
+  return err == MIMI_OK && sc != NULL && mt_same_authenticator(g, ep, "epoch_authenticator") &&
          same_view(*pg, g);
 }
 
@@ -140,27 +91,20 @@ static void run_case(json_t *v, size_t index) {
     return;
   }
   uint16_t suite = (uint16_t)mimi_vec_int(v, "cipher_suite");
-  json_t *psks = json_object_get(v, "external_psks");
-  psk_table pt = {NULL, NULL, json_array_size(psks)};
-  pt.ids = calloc(pt.n + 1, sizeof *pt.ids);
-  pt.values = calloc(pt.n + 1, sizeof *pt.values);
-  for (size_t i = 0; i < pt.n; i++) {
-    pt.ids[i] = mimi_vec_hex(json_array_get(psks, i), "psk_id");
-    pt.values[i] = mimi_vec_hex(json_array_get(psks, i), "psk");
-  }
-  mls_psk_store store = {psk_get, &pt};
+  mt_psk_table pt;
+  mls_psk_store store = mt_psk_table_load(&pt, v);
   mls_group_config cfg = mls_group_config_default();
   cfg.psks = &store;
 
   mls_key_package_bundle kp;
   memset(&kp, 0, sizeof kp);
   mls_message kpm, wm;
-  CHECK_OK(decode_hex(json_object_get(v, "key_package"), &kpm));
+  CHECK_OK(mt_decode_hex_message(json_object_get(v, "key_package"), &kpm));
   kp.key_package = kpm.body.key_package;
-  kp.init_priv = hpke_priv(v, "init_priv", suite);
-  kp.encryption_priv = hpke_priv(v, "encryption_priv", suite);
+  kp.init_priv = mt_hpke_priv(v, "init_priv", suite);
+  kp.encryption_priv = mt_hpke_priv(v, "encryption_priv", suite);
   mimi_bytes sig_priv = mimi_vec_hex(v, "signature_priv");
-  CHECK_OK(decode_hex(json_object_get(v, "welcome"), &wm));
+  CHECK_OK(mt_decode_hex_message(json_object_get(v, "welcome"), &wm));
   mls_ratchet_tree tree, *treep = NULL;
   memset(&tree, 0, sizeof tree);
   if (json_is_string(json_object_get(v, "ratchet_tree"))) {
@@ -201,12 +145,7 @@ static void run_case(json_t *v, size_t index) {
   mimi_bytes_free(&kp.init_priv);
   mimi_bytes_free(&kp.encryption_priv);
   mimi_bytes_free(&sig_priv);
-  for (size_t i = 0; i < pt.n; i++) {
-    mimi_bytes_free(&pt.ids[i]);
-    mimi_bytes_free(&pt.values[i]);
-  }
-  free(pt.ids);
-  free(pt.values);
+  mt_psk_table_free(&pt);
 }
 
 static void run_file(const char *path) {
