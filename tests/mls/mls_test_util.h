@@ -169,4 +169,57 @@ static MIMI_MAYBE_UNUSED bool mt_same_authenticator(const mls_group *g, json_t *
   return ok;
 }
 
+/* One passive-client case's inputs: the joiner's KeyPackage with its
+ * private keys, the Welcome, the tree when given separately, the external
+ * PSKs (cfg.psks points into the struct: do not move it). */
+typedef struct {
+  uint16_t suite;
+  mt_psk_table pt;
+  mls_psk_store store;
+  mls_group_config cfg;
+  mls_message kpm, wm;
+  mls_key_package_bundle kp;
+  mimi_bytes sig_priv;
+  mls_ratchet_tree tree, *treep;
+} mt_passive_case;
+
+static MIMI_MAYBE_UNUSED void mt_passive_case_load(mt_passive_case *c, json_t *v) {
+  memset(c, 0, sizeof *c);
+  c->suite = (uint16_t)mimi_vec_int(v, "cipher_suite");
+  c->store = mt_psk_table_load(&c->pt, v);
+  c->cfg = mls_group_config_default();
+  c->cfg.psks = &c->store;
+  CHECK_OK(mt_decode_hex_message(json_object_get(v, "key_package"), &c->kpm));
+  CHECK(c->kpm.body.wire_format == MLS_WIRE_KEY_PACKAGE);
+  c->kp.key_package = c->kpm.body.key_package; /* a view: kpm owns it */
+  c->kp.init_priv = mt_hpke_priv(v, "init_priv", c->suite);
+  c->kp.encryption_priv = mt_hpke_priv(v, "encryption_priv", c->suite);
+  c->sig_priv = mimi_vec_hex(v, "signature_priv");
+  CHECK(c->kp.key_package.cipher_suite == c->suite);
+  CHECK_OK(mls_key_package_validate(&c->kp.key_package, c->suite, 0));
+  CHECK_OK(mt_decode_hex_message(json_object_get(v, "welcome"), &c->wm));
+  if (json_is_string(json_object_get(v, "ratchet_tree"))) {
+    mimi_bytes tb = mimi_vec_hex(v, "ratchet_tree");
+    CHECK_OK(mls_ratchet_tree_decode(tb.data, tb.len, &c->tree));
+    mimi_bytes_free(&tb);
+    c->treep = &c->tree;
+  }
+}
+
+/* The member's join from the case's Welcome. */
+static MIMI_MAYBE_UNUSED mimi_err mt_passive_case_join(mt_passive_case *c, mls_group **g) {
+  return mls_group_join(g, &c->wm.body.welcome, &c->kp, c->sig_priv.data, c->sig_priv.len,
+                        c->treep, &c->cfg);
+}
+
+static MIMI_MAYBE_UNUSED void mt_passive_case_free(mt_passive_case *c) {
+  mls_ratchet_tree_free(&c->tree);
+  mls_message_free(&c->wm);
+  mls_message_free(&c->kpm);
+  mimi_bytes_free(&c->kp.init_priv);
+  mimi_bytes_free(&c->kp.encryption_priv);
+  mimi_bytes_free(&c->sig_priv);
+  mt_psk_table_free(&c->pt);
+}
+
 #endif /* MIMI_MLS_TEST_UTIL_H */

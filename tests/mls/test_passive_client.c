@@ -44,48 +44,22 @@ static bool run_epoch(mls_group *g, json_t *ep) {
 }
 
 static void run_case(json_t *v, size_t index) {
-  uint16_t suite = (uint16_t)mimi_vec_int(v, "cipher_suite");
-  mt_psk_table pt;
-  mls_psk_store store = mt_psk_table_load(&pt, v);
-  mls_group_config cfg = mls_group_config_default();
-  cfg.psks = &store;
-
-  mls_key_package_bundle kp;
-  memset(&kp, 0, sizeof kp);
-  mls_message kpm, wm;
-  CHECK_OK(decode_message(v, "key_package", &kpm));
-  CHECK(kpm.body.wire_format == MLS_WIRE_KEY_PACKAGE);
-  kp.key_package = kpm.body.key_package;
-  kp.init_priv = mt_hpke_priv(v, "init_priv", suite);
-  kp.encryption_priv = mt_hpke_priv(v, "encryption_priv", suite);
-  mimi_bytes sig_priv = mimi_vec_hex(v, "signature_priv");
-  CHECK(kp.key_package.cipher_suite == suite);
-  CHECK_OK(mls_key_package_validate(&kp.key_package, suite, 0));
-  CHECK_OK(decode_message(v, "welcome", &wm));
-
-  mls_ratchet_tree tree, *treep = NULL;
-  memset(&tree, 0, sizeof tree);
-  if (json_is_string(json_object_get(v, "ratchet_tree"))) {
-    mimi_bytes tb = mimi_vec_hex(v, "ratchet_tree");
-    CHECK_OK(mls_ratchet_tree_decode(tb.data, tb.len, &tree));
-    mimi_bytes_free(&tb);
-    treep = &tree;
-  }
+  mt_passive_case pc;
+  mt_passive_case_load(&pc, v);
   mls_group *g = NULL;
-  mimi_err err =
-      mls_group_join(&g, &wm.body.welcome, &kp, sig_priv.data, sig_priv.len, treep, &cfg);
+  mimi_err err = mt_passive_case_join(&pc, &g);
   CHECK_OK(err);
   bool ok = err == MIMI_OK && mt_same_authenticator(g, v, "initial_epoch_authenticator");
   json_t *epochs = json_object_get(v, "epochs");
   for (size_t e = 0; ok && e < json_array_size(epochs); e++) {
     ok = run_epoch(g, json_array_get(epochs, e));
-    if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, suite, e);
+    if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, pc.suite, e);
     /* every other epoch, continue from a serialized copy */
     if (ok && e % 2 == 0) {
       mimi_bytes blob;
       mls_group *g2 = NULL;
       CHECK_OK(mls_group_serialize(g, &blob));
-      CHECK_OK(mls_group_deserialize(&g2, blob.data, blob.len, &store));
+      CHECK_OK(mls_group_deserialize(&g2, blob.data, blob.len, &pc.store));
       mimi_bytes_free(&blob);
       if (g2 != NULL) {
         mls_group_free(g);
@@ -96,13 +70,7 @@ static void run_case(json_t *v, size_t index) {
   CHECK(ok);
   if (ok) mimi_test_case();
   mls_group_free(g);
-  mls_ratchet_tree_free(&tree);
-  mls_message_free(&wm);
-  mls_message_free(&kpm);
-  mimi_bytes_free(&kp.init_priv);
-  mimi_bytes_free(&kp.encryption_priv);
-  mimi_bytes_free(&sig_priv);
-  mt_psk_table_free(&pt);
+  mt_passive_case_free(&pc);
 }
 
 static void run_file(const char *path) {

@@ -90,47 +90,26 @@ static void run_case(json_t *v, size_t index) {
     skipped++;
     return;
   }
-  uint16_t suite = (uint16_t)mimi_vec_int(v, "cipher_suite");
-  mt_psk_table pt;
-  mls_psk_store store = mt_psk_table_load(&pt, v);
-  mls_group_config cfg = mls_group_config_default();
-  cfg.psks = &store;
-
-  mls_key_package_bundle kp;
-  memset(&kp, 0, sizeof kp);
-  mls_message kpm, wm;
-  CHECK_OK(mt_decode_hex_message(json_object_get(v, "key_package"), &kpm));
-  kp.key_package = kpm.body.key_package;
-  kp.init_priv = mt_hpke_priv(v, "init_priv", suite);
-  kp.encryption_priv = mt_hpke_priv(v, "encryption_priv", suite);
-  mimi_bytes sig_priv = mimi_vec_hex(v, "signature_priv");
-  CHECK_OK(mt_decode_hex_message(json_object_get(v, "welcome"), &wm));
-  mls_ratchet_tree tree, *treep = NULL;
-  memset(&tree, 0, sizeof tree);
-  if (json_is_string(json_object_get(v, "ratchet_tree"))) {
-    mimi_bytes tb = mimi_vec_hex(v, "ratchet_tree");
-    CHECK_OK(mls_ratchet_tree_decode(tb.data, tb.len, &tree));
-    mimi_bytes_free(&tb);
-    treep = &tree;
-  }
+  mt_passive_case pc;
+  mt_passive_case_load(&pc, v);
   /* the hub's start: the Welcome's GroupInfo */
   mls_group_secrets gs;
   mls_group_info gi;
   mls_public_group *pg = NULL;
-  mimi_err err = mls_welcome_open(&wm.body.welcome, &kp, &store, &gs, &gi);
+  mimi_err err = mls_welcome_open(&pc.wm.body.welcome, &pc.kp, &pc.store, &gs, &gi);
   CHECK_OK(err);
   if (err == MIMI_OK) {
-    CHECK_OK(mls_public_group_from_group_info(&pg, &gi, treep, NULL));
+    CHECK_OK(mls_public_group_from_group_info(&pg, &gi, pc.treep, NULL));
     mls_group_secrets_free(&gs);
     mls_group_info_free(&gi);
   }
   mls_group *g = NULL;
-  CHECK_OK(mls_group_join(&g, &wm.body.welcome, &kp, sig_priv.data, sig_priv.len, treep, &cfg));
+  CHECK_OK(mt_passive_case_join(&pc, &g));
   bool ok = pg != NULL && g != NULL && same_view(pg, g);
   json_t *epochs = json_object_get(v, "epochs");
   for (size_t e = 0; ok && e < json_array_size(epochs); e++) {
     ok = run_epoch(&pg, g, json_array_get(epochs, e), e);
-    if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, suite, e);
+    if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, pc.suite, e);
   }
   CHECK(ok);
   if (ok) {
@@ -139,13 +118,7 @@ static void run_case(json_t *v, size_t index) {
   }
   mls_public_group_free(pg);
   mls_group_free(g);
-  mls_ratchet_tree_free(&tree);
-  mls_message_free(&wm);
-  mls_message_free(&kpm);
-  mimi_bytes_free(&kp.init_priv);
-  mimi_bytes_free(&kp.encryption_priv);
-  mimi_bytes_free(&sig_priv);
-  mt_psk_table_free(&pt);
+  mt_passive_case_free(&pc);
 }
 
 static void run_file(const char *path) {
