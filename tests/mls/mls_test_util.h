@@ -222,4 +222,16 @@ static MIMI_MAYBE_UNUSED void mt_passive_case_free(mt_passive_case *c) {
   mt_psk_table_free(&c->pt);
 }
 
+/* run(case, index) for the cases of a vector file; MIMI_SUBSAMPLE=k runs
+ * every k-th (sanitizer builds). */
+static MIMI_MAYBE_UNUSED void mt_run_vector_file(const char *path,
+                                                 void (*run)(json_t *v, size_t index)) {
+  json_t *root = mimi_vec_load(path);
+  size_t step = 1;
+  const char *sub = getenv("MIMI_SUBSAMPLE");
+  if (sub != NULL && atoi(sub) > 1) step = (size_t)atoi(sub);
+  for (size_t i = 0; i < json_array_size(root); i += step) run(json_array_get(root, i), i);
+  json_decref(root);
+}
+
 #endif /* MIMI_MLS_TEST_UTIL_H */

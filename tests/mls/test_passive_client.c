@@ -73,19 +73,8 @@ static void run_case(json_t *v, size_t index) {
   mt_passive_case_free(&pc);
 }
 
-static void run_file(const char *path) {
-  json_t *root = mimi_vec_load(path);
-  size_t step = 1;
-  /* Under sanitizers every case still runs its join; only MIMI_SUBSAMPLE
-   * thins them out. */
-  const char *sub = getenv("MIMI_SUBSAMPLE");
-  if (sub != NULL && atoi(sub) > 1) step = (size_t)atoi(sub);
-  for (size_t i = 0; i < json_array_size(root); i += step) run_case(json_array_get(root, i), i);
-  json_decref(root);
-}
-
 int main(void) {
-  run_file("mls/passive-client-welcome.json");
-  run_file("mls/passive-client-handling-commit.json");
+  mt_run_vector_file("mls/passive-client-welcome.json", run_case);
+  mt_run_vector_file("mls/passive-client-handling-commit.json", run_case);
   return mimi_test_summary("test_passive_client");
 }
