@@ -114,13 +114,15 @@ static int op_store(void *arg) {
 
 static void row(const char *op, uint16_t suite, uint32_t n, int (*fn)(void *), bench_hub *b) {
   double ops = bench_ops_per_sec(fn, b, bench_seconds());
-  printf("%-34s %5u %6u %12.1f %12.1f\n", op, suite, n, ops, 1e6 / ops);
+  printf("| %-34s | %5u | %7u | %10.1f | %10.1f |\n", op, suite, n, ops, 1e6 / ops);
 }
 
 int main(void) {
   static const uint16_t suites[] = {1, 2};
   static const uint32_t sizes[] = {16, 256, 1024};
-  printf("%-34s %5s %6s %12s %12s\n", "operation", "suite", "size", "ops/s", "us/op");
+  printf("| %-34s | %5s | %7s | %10s | %10s |\n", "operation", "suite", "members", "ops/s",
+         "us/op");
+  printf("|------------------------------------|-------|---------|------------|------------|\n");
   for (size_t s = 0; s < 2; s++)
     for (size_t k = 0; k < 3; k++) {
       bench_hub b;
