@@ -20,13 +20,18 @@ typedef struct {
   mls_credential cred;
 } fx_client;
 
-static MIMI_MAYBE_UNUSED void fx_client_init(fx_client *c, const char *uri,
-                                             const mimi_rng *rng) {
+static MIMI_MAYBE_UNUSED void fx_client_init_suite(fx_client *c, const char *uri, uint16_t suite,
+                                                   const mimi_rng *rng) {
   memset(c, 0, sizeof *c);
   c->uri = uri;
-  CHECK_OK(mimi_sig_generate(mimi_suite_get(FX_SUITE)->sig, rng, &c->sig_priv, &c->sig_pub));
+  CHECK_OK(mimi_sig_generate(mimi_suite_get(suite)->sig, rng, &c->sig_priv, &c->sig_pub));
   c->cred.credential_type = MLS_CREDENTIAL_BASIC;
   CHECK_OK(mimi_bytes_copy(&c->cred.identity, (const uint8_t *)uri, strlen(uri)));
+}
+
+static MIMI_MAYBE_UNUSED void fx_client_init(fx_client *c, const char *uri,
+                                             const mimi_rng *rng) {
+  fx_client_init_suite(c, uri, FX_SUITE, rng);
 }
 
 static MIMI_MAYBE_UNUSED void fx_client_free(fx_client *c) {
