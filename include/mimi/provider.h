@@ -92,6 +92,20 @@ typedef struct {
 } mimi_store_inbox_entry;
 
 typedef struct {
+  int64_t id;
+  uint64_t epoch;
+  mimi_bytes state; /* mls_public_group_serialize */
+} mimi_store_room;
+
+typedef struct {
+  int64_t id;
+  char *room_uri;
+  char *target_domain;
+  uint32_t attempts;
+  mimi_bytes body; /* a /notify body */
+} mimi_store_outbox_row;
+
+typedef struct {
   void (*close)(void *impl);
   mimi_err (*begin)(void *impl);
   mimi_err (*commit)(void *impl);
@@ -123,6 +137,28 @@ typedef struct {
                           mimi_store_inbox_entry **out, size_t *n);
   /* Drops entries with seq <= upto. */
   mimi_err (*inbox_ack)(void *impl, int64_t client_id, uint64_t upto);
+  mimi_err (*client_by_uri)(void *impl, const char *uri, mimi_store_client *out);
+  /* The client a KeyPackage with this KeyPackageRef was handed out for. */
+  mimi_err (*client_by_claim)(void *impl, const uint8_t *ref, size_t ref_len,
+                              mimi_store_client *out);
+  /* Rooms this provider is the hub of. */
+  mimi_err (*room_add)(void *impl, const char *room_uri, const mimi_bytes *group_id,
+                       uint64_t epoch, const mimi_bytes *state, int64_t *id);
+  mimi_err (*room_get)(void *impl, const char *room_uri, mimi_store_room *out);
+  /* Compare-and-set on the epoch: STORE_CONFLICT unless the room is still
+   * at old_epoch. */
+  mimi_err (*room_update)(void *impl, int64_t id, uint64_t old_epoch, uint64_t new_epoch,
+                          const mimi_bytes *state);
+  mimi_err (*outbox_add)(void *impl, int64_t room_id, const char *target_domain,
+                         const mimi_bytes *body);
+  /* Rows due at `now` (next_attempt <= now), oldest first, at most max. */
+  mimi_err (*outbox_due)(void *impl, uint64_t now, size_t max, mimi_store_outbox_row **out,
+                         size_t *n);
+  mimi_err (*outbox_done)(void *impl, int64_t id);
+  mimi_err (*outbox_retry)(void *impl, int64_t id, uint64_t next_attempt);
+  /* Follower side: local clients that joined a room (by Welcome). */
+  mimi_err (*room_client_add)(void *impl, const char *room_uri, int64_t client_id);
+  mimi_err (*room_clients)(void *impl, const char *room_uri, int64_t **ids, size_t *n);
 } mimi_store_ops;
 
 typedef struct {
@@ -140,6 +176,8 @@ void mimi_store_client_free(mimi_store_client *c);
 void mimi_store_clients_free(mimi_store_client *c, size_t n);
 void mimi_store_key_packages_free(mimi_store_key_package *k, size_t n);
 void mimi_store_inbox_free(mimi_store_inbox_entry *e, size_t n);
+void mimi_store_room_free(mimi_store_room *r);
+void mimi_store_outbox_free(mimi_store_outbox_row *r, size_t n);
 
 /* ------------------------------------------------------------------------ */
 /* Client API wire format (docs/client-api.md): TLS presentation language   */
@@ -163,6 +201,13 @@ MIMI_STRUCT_DECLARE(mimi_client_inbox_entry, MIMI_CLIENT_INBOX_ENTRY_FIELDS)
 
 #define MIMI_CLIENT_INBOX_FIELDS(F) F##_VEC(mimi_client_inbox_entry, entries)
 MIMI_STRUCT_DECLARE(mimi_client_inbox, MIMI_CLIENT_INBOX_FIELDS)
+
+/* POST /client/v1/rooms: the GroupInfo (with a ratchet_tree extension) of
+ * the group the client created, signed by the client's own leaf. */
+#define MIMI_CLIENT_CREATE_ROOM_REQUEST_FIELDS(F) \
+  F##_OPAQUE(room_uri)                             \
+  F##_STRUCT(mls_group_info, group_info)
+MIMI_STRUCT_DECLARE(mimi_client_create_room_request, MIMI_CLIENT_CREATE_ROOM_REQUEST_FIELDS)
 
 #define MIMI_CLIENT_API_PREFIX "/client/v1"
 
@@ -216,6 +261,13 @@ typedef struct {
  * request that fails changes no stored state. */
 void mimi_provider_handle(const mimi_provider *p, const mimi_http_request *req, uint64_t now,
                           mimi_http_response *resp);
+
+/* Delivers due outbox rows to follower providers (/notify over p->peers):
+ * a row is deleted once the peer answered 201, otherwise retried later
+ * (backoff doubling from 2 s up to 10 min). Runs outside any request and
+ * outside any transaction; *delivered (may be NULL) counts the rows sent. */
+MIMI_MUST_CHECK mimi_err mimi_provider_drain(const mimi_provider *p, uint64_t now,
+                                             size_t *delivered);
 
 /* ------------------------------------------------------------------------ */
 /* Network.                                                                  */

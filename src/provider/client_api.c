@@ -303,6 +303,33 @@ static void do_key_material(const mimi_provider *p, const mimi_http_request *req
   mimi_key_material_request_free(&k);
 }
 
+/* update / submitMessage: handled here for our rooms, forwarded to the
+ * room's hub otherwise (its answer relayed as it is). */
+static void do_room(const mimi_provider *p, const mimi_http_request *req, const mimi_route *route,
+                    uint64_t now, const mimi_store_client *c, mimi_http_response *resp) {
+  mimi_uri room;
+  if (mimi_uri_parse(route->param, route->param_len, &room) != MIMI_OK) {
+    prov_error(resp, 400, "bad room URI");
+    return;
+  }
+  if (strcmp(room.provider, p->cfg->domain) == 0) {
+    prov_room_request(p, route, req, &(prov_requester){p->cfg->domain, c->uri}, now, resp);
+  } else if (p->peers == NULL || mimi_provider_config_peer(p->cfg, room.provider) == NULL) {
+    prov_error(resp, 404, "no route to the room's hub");
+  } else {
+    unsigned status = 0;
+    mimi_bytes body = {0};
+    mimi_err err = p->peers->call(p->peers->ctx, room.provider, route->endpoint->id,
+                                  room.canonical, req->body, req->body_len, &status, &body);
+    if (err != MIMI_OK) prov_error(resp, 502, mimi_strerror(err));
+    else if (status != route->endpoint->success_status) {
+      mimi_bytes_free(&body);
+      prov_error(resp, 502, "the room's hub refused the request");
+    } else prov_reply(resp, status, route->endpoint->response_media_type, &body);
+  }
+  mimi_uri_free(&room);
+}
+
 static bool path_is(const mimi_http_request *req, const char *suffix) {
   size_t pl = strlen(MIMI_CLIENT_API_PREFIX), sl = strlen(suffix);
   return req->path_len == pl + sl && memcmp(req->path + pl, suffix, sl) == 0;
@@ -319,6 +346,11 @@ static void client_routes(const mimi_provider *p, const mimi_http_request *req, 
   size_t isl = strlen(inbox_slash);
   if (path_is(req, "/keyPackages")) {
     if (method_is(req, "POST")) do_upload(p, req, now, c, resp);
+    else prov_error(resp, 405, "use POST");
+    return;
+  }
+  if (path_is(req, "/rooms")) {
+    if (method_is(req, "POST")) prov_room_create(p, c, req, resp);
     else prov_error(resp, 405, "use POST");
     return;
   }
@@ -345,11 +377,15 @@ static void client_routes(const mimi_provider *p, const mimi_http_request *req, 
   mimi_route route;
   mimi_err err = mimi_endpoint_match(req->method, req->path, req->path_len,
                                      MIMI_CLIENT_API_PREFIX, &route);
-  if (err == MIMI_OK && route.endpoint->id != MIMI_EP_KEY_MATERIAL) {
+  if (err == MIMI_OK && route.endpoint->id != MIMI_EP_KEY_MATERIAL &&
+      route.endpoint->id != MIMI_EP_UPDATE && route.endpoint->id != MIMI_EP_SUBMIT_MESSAGE) {
     mimi_route_free(&route);
     err = MIMI_ERR_PROTO_UNKNOWN_ENDPOINT;
   }
-  if (err == MIMI_OK) {
+  if (err == MIMI_OK && route.endpoint->id != MIMI_EP_KEY_MATERIAL) {
+    do_room(p, req, &route, now, c, resp);
+    mimi_route_free(&route);
+  } else if (err == MIMI_OK) {
     do_key_material(p, req, &route, now, c, resp);
     mimi_route_free(&route);
   } else if (err == MIMI_ERR_PROTO_BAD_METHOD) {

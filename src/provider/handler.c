@@ -42,6 +42,19 @@ mimi_err prov_parse_uri(const mimi_bytes *b, mimi_uri_kind kind, mimi_uri *out) 
   return MIMI_OK;
 }
 
+void prov_room_request(const mimi_provider *p, const mimi_route *route,
+                       const mimi_http_request *req, const prov_requester *who, uint64_t now,
+                       mimi_http_response *resp) {
+  mimi_uri room;
+  if (mimi_uri_parse(route->param, route->param_len, &room) != MIMI_OK) {
+    prov_error(resp, 400, "bad room URI");
+    return;
+  }
+  if (route->endpoint->id == MIMI_EP_UPDATE) prov_room_update(p, room.canonical, req, who, now, resp);
+  else prov_room_submit(p, room.canonical, req, who, now, resp);
+  mimi_uri_free(&room);
+}
+
 static unsigned route_status(mimi_err err) {
   switch (err) {
   case MIMI_ERR_PROTO_UNKNOWN_ENDPOINT: return 404;
@@ -103,6 +116,11 @@ static void mimi_endpoint_request(const mimi_provider *p, const mimi_http_reques
     prov_error(resp, 403, "From does not name the authenticated provider");
   } else if (route.endpoint->id == MIMI_EP_KEY_MATERIAL) {
     prov_key_material(p, &route, req, req->peer_domain, now, resp);
+  } else if (route.endpoint->id == MIMI_EP_NOTIFY) {
+    prov_notify(p, &route, req, resp);
+  } else if (route.endpoint->id == MIMI_EP_UPDATE ||
+             route.endpoint->id == MIMI_EP_SUBMIT_MESSAGE) {
+    prov_room_request(p, &route, req, &(prov_requester){req->peer_domain, NULL}, now, resp);
   } else {
     prov_error(resp, 501, "endpoint not implemented");
   }

@@ -32,3 +32,18 @@ void mimi_store_inbox_free(mimi_store_inbox_entry *e, size_t n) {
   for (size_t i = 0; e != NULL && i < n; i++) mimi_bytes_free(&e[i].message);
   free(e);
 }
+
+void mimi_store_room_free(mimi_store_room *r) {
+  if (r == NULL) return;
+  mimi_bytes_free(&r->state);
+  memset(r, 0, sizeof *r);
+}
+
+void mimi_store_outbox_free(mimi_store_outbox_row *r, size_t n) {
+  for (size_t i = 0; r != NULL && i < n; i++) {
+    free(r[i].room_uri);
+    free(r[i].target_domain);
+    mimi_bytes_free(&r[i].body);
+  }
+  free(r);
+}

@@ -36,6 +36,10 @@ static const char *const migrations[] = {
     "CREATE TABLE inbox(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  client_id INTEGER NOT NULL REFERENCES clients(id), message BLOB NOT NULL);"
     "CREATE INDEX inbox_by_client ON inbox(client_id, seq);",
+    /* 2: a follower's local members of rooms hosted elsewhere */
+    "CREATE TABLE room_clients(room_uri TEXT NOT NULL,"
+    "  client_id INTEGER NOT NULL REFERENCES clients(id), PRIMARY KEY(room_uri, client_id));"
+    "CREATE INDEX outbox_due ON outbox(next_attempt, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -348,6 +352,176 @@ static mimi_err sq_inbox_ack(void *impl, int64_t client_id, uint64_t upto) {
   return run(st);
 }
 
+/* ---- clients by URI / by claimed KeyPackage --------------------------------- */
+
+static mimi_err one_client(sqlite3_stmt *st, mimi_store_client *out) {
+  int rc = sqlite3_step(st);
+  mimi_err err = rc == SQLITE_ROW ? read_client(st, out)
+                 : rc == SQLITE_DONE ? MIMI_ERR_NOT_FOUND
+                                     : MIMI_ERR_STORE;
+  sqlite3_finalize(st);
+  return err;
+}
+
+static mimi_err sq_client_by_uri(void *impl, const char *uri, mimi_store_client *out) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl,
+                   "SELECT c.id, c.user_id, c.uri, c.signature_key FROM clients c"
+                   " JOIN users u ON u.id = c.user_id WHERE c.uri = ? AND u.deleted = 0",
+                   &st));
+  sqlite3_bind_text(st, 1, uri, -1, SQLITE_TRANSIENT);
+  return one_client(st, out);
+}
+
+static mimi_err sq_client_by_claim(void *impl, const uint8_t *ref, size_t ref_len,
+                                   mimi_store_client *out) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl,
+                   "SELECT c.id, c.user_id, c.uri, c.signature_key FROM key_package_claims k"
+                   " JOIN clients c ON c.id = k.client_id JOIN users u ON u.id = c.user_id"
+                   " WHERE k.ref = ? AND u.deleted = 0",
+                   &st));
+  sqlite3_bind_blob(st, 1, ref, (int)ref_len, SQLITE_TRANSIENT);
+  return one_client(st, out);
+}
+
+/* ---- rooms and outbox ---------------------------------------------------------- */
+
+static int64_t clamp64(uint64_t v) { return v > INT64_MAX ? INT64_MAX : (int64_t)v; }
+
+static mimi_err sq_room_add(void *impl, const char *room_uri, const mimi_bytes *group_id,
+                            uint64_t epoch, const mimi_bytes *state, int64_t *id) {
+  sq_store *s = impl;
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(s,
+                   "INSERT INTO rooms(room_uri, group_id, epoch, public_state) VALUES(?, ?, ?, ?)",
+                   &st));
+  sqlite3_bind_text(st, 1, room_uri, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st, 2, group_id->data, (int)group_id->len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, clamp64(epoch));
+  sqlite3_bind_blob(st, 4, state->data, (int)state->len, SQLITE_TRANSIENT);
+  MIMI_TRY(run(st));
+  *id = sqlite3_last_insert_rowid(s->db);
+  return MIMI_OK;
+}
+
+static mimi_err sq_room_get(void *impl, const char *room_uri, mimi_store_room *out) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl, "SELECT id, epoch, public_state FROM rooms WHERE room_uri = ?", &st));
+  sqlite3_bind_text(st, 1, room_uri, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st);
+  mimi_err err = rc == SQLITE_ROW ? MIMI_OK : rc == SQLITE_DONE ? MIMI_ERR_NOT_FOUND
+                                                                : MIMI_ERR_STORE;
+  mimi_store_room r = {0};
+  if (err == MIMI_OK) {
+    r.id = sqlite3_column_int64(st, 0);
+    r.epoch = (uint64_t)sqlite3_column_int64(st, 1);
+    err = blob_col(st, 2, &r.state);
+  }
+  sqlite3_finalize(st);
+  if (err == MIMI_OK) *out = r;
+  return err;
+}
+
+static mimi_err sq_room_update(void *impl, int64_t id, uint64_t old_epoch, uint64_t new_epoch,
+                               const mimi_bytes *state) {
+  sq_store *s = impl;
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(s, "UPDATE rooms SET epoch = ?, public_state = ? WHERE id = ? AND epoch = ?",
+                   &st));
+  sqlite3_bind_int64(st, 1, clamp64(new_epoch));
+  sqlite3_bind_blob(st, 2, state->data, (int)state->len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 3, id);
+  sqlite3_bind_int64(st, 4, clamp64(old_epoch));
+  MIMI_TRY(run(st));
+  return sqlite3_changes(s->db) == 1 ? MIMI_OK : MIMI_ERR_STORE_CONFLICT;
+}
+
+static mimi_err sq_outbox_add(void *impl, int64_t room_id, const char *target_domain,
+                              const mimi_bytes *body) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl, "INSERT INTO outbox(room_id, target_domain, body) VALUES(?, ?, ?)",
+                   &st));
+  sqlite3_bind_int64(st, 1, room_id);
+  sqlite3_bind_text(st, 2, target_domain, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(st, 3, body->data, (int)body->len, SQLITE_TRANSIENT);
+  return run(st);
+}
+
+static mimi_err read_outbox(sqlite3_stmt *st, void *v) {
+  mimi_store_outbox_row *r = v;
+  memset(r, 0, sizeof *r);
+  r->id = sqlite3_column_int64(st, 0);
+  const char *room = (const char *)sqlite3_column_text(st, 1);
+  const char *dom = (const char *)sqlite3_column_text(st, 2);
+  r->attempts = (uint32_t)sqlite3_column_int(st, 3);
+  r->room_uri = strdup(room ? room : "");
+  r->target_domain = strdup(dom ? dom : "");
+  if (r->room_uri == NULL || r->target_domain == NULL || blob_col(st, 4, &r->body) != MIMI_OK) {
+    free(r->room_uri);
+    free(r->target_domain);
+    return MIMI_ERR_NOMEM;
+  }
+  return MIMI_OK;
+}
+static void free_outbox_v(void *r, size_t n) { mimi_store_outbox_free(r, n); }
+
+static mimi_err sq_outbox_due(void *impl, uint64_t now, size_t max,
+                              mimi_store_outbox_row **out, size_t *n) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl,
+                   "SELECT o.id, r.room_uri, o.target_domain, o.attempts, o.body FROM outbox o"
+                   " JOIN rooms r ON r.id = o.room_id WHERE o.next_attempt <= ?"
+                   " ORDER BY o.id LIMIT ?",
+                   &st));
+  sqlite3_bind_int64(st, 1, clamp64(now));
+  sqlite3_bind_int64(st, 2, clamp64(max));
+  return collect(st, sizeof **out, read_outbox, free_outbox_v, (void **)out, n);
+}
+
+static mimi_err sq_outbox_done(void *impl, int64_t id) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl, "DELETE FROM outbox WHERE id = ?", &st));
+  sqlite3_bind_int64(st, 1, id);
+  return run(st);
+}
+
+static mimi_err sq_outbox_retry(void *impl, int64_t id, uint64_t next_attempt) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl,
+                   "UPDATE outbox SET attempts = attempts + 1, next_attempt = ? WHERE id = ?",
+                   &st));
+  sqlite3_bind_int64(st, 1, clamp64(next_attempt));
+  sqlite3_bind_int64(st, 2, id);
+  return run(st);
+}
+
+static mimi_err sq_room_client_add(void *impl, const char *room_uri, int64_t client_id) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl, "INSERT OR IGNORE INTO room_clients(room_uri, client_id) VALUES(?, ?)",
+                   &st));
+  sqlite3_bind_text(st, 1, room_uri, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, client_id);
+  return run(st);
+}
+
+static mimi_err read_id(sqlite3_stmt *st, void *v) {
+  *(int64_t *)v = sqlite3_column_int64(st, 0);
+  return MIMI_OK;
+}
+static void free_ids_v(void *v, size_t n) {
+  (void)n;
+  free(v);
+}
+
+static mimi_err sq_room_clients(void *impl, const char *room_uri, int64_t **ids, size_t *n) {
+  sqlite3_stmt *st;
+  MIMI_TRY(prepare(impl, "SELECT client_id FROM room_clients WHERE room_uri = ? ORDER BY client_id",
+                   &st));
+  sqlite3_bind_text(st, 1, room_uri, -1, SQLITE_TRANSIENT);
+  return collect(st, sizeof **ids, read_id, free_ids_v, (void **)ids, n);
+}
+
 static const mimi_store_ops sq_ops = {
     .close = sq_close,
     .begin = sq_begin,
@@ -364,6 +538,17 @@ static const mimi_store_ops sq_ops = {
     .inbox_push = sq_inbox_push,
     .inbox_fetch = sq_inbox_fetch,
     .inbox_ack = sq_inbox_ack,
+    .client_by_uri = sq_client_by_uri,
+    .client_by_claim = sq_client_by_claim,
+    .room_add = sq_room_add,
+    .room_get = sq_room_get,
+    .room_update = sq_room_update,
+    .outbox_add = sq_outbox_add,
+    .outbox_due = sq_outbox_due,
+    .outbox_done = sq_outbox_done,
+    .outbox_retry = sq_outbox_retry,
+    .room_client_add = sq_room_client_add,
+    .room_clients = sq_room_clients,
 };
 
 mimi_err mimi_store_open_sqlite(const char *path, mimi_store *out) {

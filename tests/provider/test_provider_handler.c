@@ -204,7 +204,9 @@ static void test_transport_rules(void) {
   CHECK(status_of("POST", "/v1/keyMaterial/%zz", FROM_B, &junk) == 400);
   CHECK(status_of("POST", "/v1/keyMaterial/mimi%3A%2F%2Fa.example%2Fu%2Falice?x=1", FROM_B,
                   &junk) == 400);
-  CHECK(status_of("POST", "/v1/notify/mimi%3A%2F%2Fa.example%2Fr%2Fclub", FROM_B, &junk) == 501);
+  CHECK(status_of("POST", "/v1/groupInfo/mimi%3A%2F%2Fa.example%2Fr%2Fclub", FROM_B, &junk) == 501);
+  /* only a room's hub may notify about it */
+  CHECK(status_of("POST", "/v1/notify/mimi%3A%2F%2Fa.example%2Fr%2Fclub", FROM_B, &junk) == 403);
   mimi_bytes big = {NULL, MIMI_PROVIDER_MAX_BODY + 1};
   big.data = calloc(1, big.len);
   CHECK(status_of("POST", path, FROM_B, &big) == 413);

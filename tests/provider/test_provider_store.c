@@ -33,14 +33,14 @@ static void test_migrations(void) {
   int v = -1;
   CHECK_OK(mimi_store_open_sqlite(path, &st));
   CHECK_OK(mimi_store_sqlite_version(&st, &v));
-  CHECK(v == 1);
+  CHECK(v == 2);
   int64_t uid;
   CHECK_OK(st.ops->user_add(st.impl, "mimi://a.example/u/alice", &uid));
   mimi_store_close(&st);
   /* reopening runs no migration again and keeps the rows */
   CHECK_OK(mimi_store_open_sqlite(path, &st));
   CHECK_OK(mimi_store_sqlite_version(&st, &v));
-  CHECK(v == 1);
+  CHECK(v == 2);
   int64_t again;
   CHECK_OK(st.ops->user_find(st.impl, "mimi://a.example/u/alice", &again));
   CHECK(again == uid);
