@@ -1,11 +1,13 @@
 /* mimid — the MIMI provider daemon: `mimid -c <config>` (docs/provider.md).
  * Serves until SIGINT or SIGTERM, then stops cleanly. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mimi/crypto.h"
 #include "mimi/provider.h"
@@ -31,6 +33,30 @@ static int write_port_file(const char *path, uint16_t port) {
   return rc;
 }
 
+/* Until a stop signal: every DRAIN_MS the outbox is drained on this thread
+ * through its own database connection, so deliveries to followers never
+ * run inside a request or a request's transaction. An in-memory database
+ * is private to the server's connection: nothing to drain then. */
+#define DRAIN_MS 200
+static int wait_and_drain(const mimi_provider_config *cfg, const mimi_peer_transport *t,
+                          const sigset_t *stop) {
+  mimi_store drain_store = {0};
+  bool draining = strcmp(cfg->db_path, ":memory:") != 0 &&
+                  mimi_store_open_sqlite(cfg->db_path, &drain_store) == MIMI_OK;
+  mimi_provider dp = {cfg, &drain_store, mimi_rng_system(), t};
+  const struct timespec tick = {0, DRAIN_MS * 1000000L};
+  for (;;) {
+    int sig = sigtimedwait(stop, NULL, &tick);
+    if (sig > 0) break;
+    if (sig < 0 && errno != EAGAIN && errno != EINTR) break;
+    size_t sent = 0;
+    mimi_err err = draining ? mimi_provider_drain(&dp, (uint64_t)time(NULL), &sent) : MIMI_OK;
+    if (err != MIMI_OK) fprintf(stderr, "mimid: outbox: %s\n", mimi_strerror(err));
+  }
+  if (draining) mimi_store_close(&drain_store);
+  return 0;
+}
+
 static int serve(const mimi_provider_config *cfg, const sigset_t *stop) {
   mimi_store store;
   mimi_peer_client *pc = NULL;
@@ -54,9 +80,7 @@ static int serve(const mimi_provider_config *cfg, const sigset_t *stop) {
     } else {
       fprintf(stderr, "mimid: %s listening on %s:%u\n", cfg->domain, cfg->listen,
               (unsigned)mimi_server_port(srv));
-      int sig = 0;
-      sigwait(stop, &sig);
-      rc = 0;
+      rc = wait_and_drain(cfg, &t, stop);
     }
     mimi_server_stop(srv);
   }

@@ -104,4 +104,87 @@ static MIMI_MAYBE_UNUSED mimi_bytes fx_encode_km(const mimi_key_material_request
   return b;
 }
 
+/* ---- rooms ------------------------------------------------------------------ */
+
+/* A KeyPackage of c with its private keys (for joining later). */
+static MIMI_MAYBE_UNUSED void fx_key_package_bundle(const fx_client *c, const mimi_rng *rng,
+                                                    mls_key_package_bundle *out) {
+  mls_key_package_options o;
+  memset(&o, 0, sizeof o);
+  o.credential = &c->cred;
+  o.sig_priv = c->sig_priv.data;
+  o.sig_priv_len = c->sig_priv.len;
+  CHECK_OK(mls_key_package_create(out, FX_SUITE, &o, rng));
+}
+
+/* An upload body with that one KeyPackage. */
+static MIMI_MAYBE_UNUSED mimi_bytes fx_upload_bundle_body(mls_key_package_bundle *kp) {
+  mimi_client_upload_request u;
+  memset(&u, 0, sizeof u);
+  u.key_packages = &kp->key_package; /* borrowed: encoded, never freed */
+  u.key_packages_count = 1;
+  mimi_bytes out = {0};
+  CHECK_OK(mimi_client_upload_request_encode(&u, &out));
+  return out;
+}
+
+/* POST /client/v1/rooms: the group's GroupInfo with its ratchet tree. */
+static MIMI_MAYBE_UNUSED mimi_bytes fx_create_room_body(const char *room_uri, mls_group *g) {
+  mimi_client_create_room_request r;
+  memset(&r, 0, sizeof r);
+  CHECK_OK(mimi_bytes_copy(&r.room_uri, (const uint8_t *)room_uri, strlen(room_uri)));
+  CHECK_OK(mls_group_group_info(g, true, false, &r.group_info));
+  mimi_bytes b = {0};
+  CHECK_OK(mimi_client_create_room_request_encode(&r, &b));
+  mimi_client_create_room_request_free(&r);
+  return b;
+}
+
+/* An UpdateRequest: the commit, its Welcome (if it welcomes anyone) and
+ * the committer's GroupInfo of the new epoch (g has merged the commit). */
+static MIMI_MAYBE_UNUSED mimi_bytes fx_update_body(const mls_message *commit,
+                                                   const mls_welcome *w, mls_group *g) {
+  mimi_handshake_bundle b;
+  memset(&b, 0, sizeof b);
+  CHECK_OK(mimi_clone(mls_message_type(), &b.proposal_or_commit, commit));
+  if (w != NULL && w->secrets_count) {
+    b.commit.welcome = calloc(1, sizeof *b.commit.welcome);
+    CHECK_OK(mimi_clone(mls_welcome_type(), b.commit.welcome, w));
+  }
+  b.commit.group_info_option.representation = MIMI_GROUP_INFO_REP_FULL;
+  CHECK_OK(mls_group_group_info(g, true, false, &b.commit.group_info_option.group_info));
+  b.commit.ratchet_tree_option.representation = MIMI_TREE_REP_DISTRIBUTION_SERVICE;
+  mimi_bytes out = {0};
+  CHECK_OK(mimi_proto_encode(mimi_handshake_bundle_type(), &b, &out));
+  mimi_handshake_bundle_free(&b);
+  return out;
+}
+
+/* A SubmitMessageRequest: text protected in g, sent as sender_uri. */
+static MIMI_MAYBE_UNUSED mimi_bytes fx_submit_body(const char *sender_uri, const char *text,
+                                                   mls_group *g, const mimi_rng *rng) {
+  mimi_submit_message_request s;
+  memset(&s, 0, sizeof s);
+  s.protocol = MIMI_PROTOCOL_MLS10;
+  CHECK_OK(mls_group_protect(g, (const uint8_t *)text, strlen(text), NULL, 0, rng,
+                             &s.mls10.app_message));
+  CHECK_OK(mimi_bytes_copy(&s.mls10.sending_uri.uri, (const uint8_t *)sender_uri,
+                           strlen(sender_uri)));
+  mimi_bytes out = {0};
+  CHECK_OK(mimi_proto_encode(mimi_submit_message_request_type(), &s, &out));
+  mimi_submit_message_request_free(&s);
+  return out;
+}
+
+/* Whether a fanned-out application message reads as text in g. */
+static MIMI_MAYBE_UNUSED bool fx_reads(mls_group *g, const mimi_fanout_message *f,
+                                       const char *text) {
+  mimi_bytes data = {0};
+  uint32_t sender;
+  if (g == NULL || mls_group_unprotect(g, &f->message, &data, &sender) != MIMI_OK) return false;
+  bool ok = data.len == strlen(text) && memcmp(data.data, text, data.len) == 0;
+  mimi_bytes_free(&data);
+  return ok;
+}
+
 #endif

@@ -147,18 +147,8 @@ static void member_init(member *m, const char *uri, world_provider *home) {
   mimi_http_response_free(&resp);
   mimi_bytes_free(&body);
   /* one KeyPackage, kept with its private keys and uploaded */
-  mls_key_package_options o;
-  memset(&o, 0, sizeof o);
-  o.credential = &m->id.cred;
-  o.sig_priv = m->id.sig_priv.data;
-  o.sig_priv_len = m->id.sig_priv.len;
-  CHECK_OK(mls_key_package_create(&m->kp, FX_SUITE, &o, &rng));
-  mimi_client_upload_request u;
-  memset(&u, 0, sizeof u);
-  u.key_packages = &m->kp.key_package;
-  u.key_packages_count = 1;
-  mimi_bytes up = {0};
-  CHECK_OK(mimi_client_upload_request_encode(&u, &up));
+  fx_key_package_bundle(&m->id, &rng, &m->kp);
+  mimi_bytes up = fx_upload_bundle_body(&m->kp);
   resp = call(home, "POST", "/client/v1/keyPackages", m->auth, &up);
   CHECK(resp.status == 204);
   mimi_http_response_free(&resp);
@@ -245,35 +235,7 @@ static size_t outbox_rows(world_provider *w) {
 
 /* ---- requests ---------------------------------------------------------------------- */
 
-static mimi_bytes create_room_body(const char *room_uri, mls_group *g) {
-  mimi_client_create_room_request r;
-  memset(&r, 0, sizeof r);
-  CHECK_OK(mimi_bytes_copy(&r.room_uri, (const uint8_t *)room_uri, strlen(room_uri)));
-  CHECK_OK(mls_group_group_info(g, true, false, &r.group_info));
-  mimi_bytes b = {0};
-  CHECK_OK(mimi_client_create_room_request_encode(&r, &b));
-  mimi_client_create_room_request_free(&r);
-  return b;
-}
 
-/* An UpdateRequest: the commit, its Welcome (if any) and the committer's
- * GroupInfo of the new epoch (g must have merged the commit). */
-static mimi_bytes update_body(const mls_message *commit, const mls_welcome *w, mls_group *g) {
-  mimi_handshake_bundle b;
-  memset(&b, 0, sizeof b);
-  CHECK_OK(mimi_clone(mls_message_type(), &b.proposal_or_commit, commit));
-  if (w != NULL && w->secrets_count) {
-    b.commit.welcome = calloc(1, sizeof *b.commit.welcome);
-    CHECK_OK(mimi_clone(mls_welcome_type(), b.commit.welcome, w));
-  }
-  b.commit.group_info_option.representation = MIMI_GROUP_INFO_REP_FULL;
-  CHECK_OK(mls_group_group_info(g, true, false, &b.commit.group_info_option.group_info));
-  b.commit.ratchet_tree_option.representation = MIMI_TREE_REP_DISTRIBUTION_SERVICE;
-  mimi_bytes out = {0};
-  CHECK_OK(mimi_proto_encode(mimi_handshake_bundle_type(), &b, &out));
-  mimi_handshake_bundle_free(&b);
-  return out;
-}
 
 static mimi_update_room_response update_answer(mimi_http_response *resp) {
   mimi_update_room_response r;
@@ -285,19 +247,6 @@ static mimi_update_room_response update_answer(mimi_http_response *resp) {
   return r;
 }
 
-static mimi_bytes submit_body(member *m, const char *text, mls_group *g) {
-  mimi_submit_message_request s;
-  memset(&s, 0, sizeof s);
-  s.protocol = MIMI_PROTOCOL_MLS10;
-  CHECK_OK(mls_group_protect(g, (const uint8_t *)text, strlen(text), NULL, 0, &rng,
-                             &s.mls10.app_message));
-  CHECK_OK(mimi_bytes_copy(&s.mls10.sending_uri.uri, (const uint8_t *)m->id.uri,
-                           strlen(m->id.uri)));
-  mimi_bytes out = {0};
-  CHECK_OK(mimi_proto_encode(mimi_submit_message_request_type(), &s, &out));
-  mimi_submit_message_request_free(&s);
-  return out;
-}
 
 static mimi_submit_status submit_answer(mimi_http_response *resp) {
   mimi_submit_message_response r;
@@ -317,15 +266,6 @@ static char *client_path(mimi_endpoint_id ep) {
   return p;
 }
 
-/* The application text of a fanned-out message, read by m. */
-static bool reads(member *m, const mimi_fanout_message *f, const char *text) {
-  mimi_bytes data = {0};
-  uint32_t sender;
-  if (mls_group_unprotect(m->g, &f->message, &data, &sender) != MIMI_OK) return false;
-  bool ok = data.len == strlen(text) && memcmp(data.data, text, data.len) == 0;
-  mimi_bytes_free(&data);
-  return ok;
-}
 
 /* ---- tests ---------------------------------------------------------------------- */
 
@@ -342,7 +282,7 @@ static void test_create_room(void) {
   CHECK_OK(mls_group_deserialize(&alice_epoch0, ser.data, ser.len, NULL));
   mimi_bytes_free(&ser);
 
-  mimi_bytes body = create_room_body(ROOM, alice.g);
+  mimi_bytes body = fx_create_room_body(ROOM, alice.g);
   /* carol did not sign this GroupInfo */
   mimi_http_response r = call(&A, "POST", "/client/v1/rooms", carol.auth, &body);
   CHECK(r.status == 403);
@@ -362,7 +302,7 @@ static void test_create_room(void) {
   mimi_bytes_free(&body);
 
   /* a room of another provider, a truncated body */
-  body = create_room_body("mimi://b.example/r/club", alice.g);
+  body = fx_create_room_body("mimi://b.example/r/club", alice.g);
   r = call(&A, "POST", "/client/v1/rooms", alice.auth, &body);
   CHECK(r.status == 400);
   mimi_http_response_free(&r);
@@ -387,7 +327,7 @@ static void test_add_commit(void) {
   mls_welcome welcome;
   CHECK_OK(mls_group_commit(alice.g, &opt, &rng, &commit, &welcome));
   CHECK_OK(mls_group_merge_pending(alice.g));
-  mimi_bytes body = update_body(&commit, &welcome, alice.g);
+  mimi_bytes body = fx_update_body(&commit, &welcome, alice.g);
   char *path = client_path(MIMI_EP_UPDATE);
   mimi_bytes before = {0}, after = {0};
   CHECK(room_epoch(&before) == 0);
@@ -396,7 +336,7 @@ static void test_add_commit(void) {
   mls_message bad;
   CHECK_OK(mimi_clone(mls_message_type(), &bad, &commit));
   bad.body.public_message.signature.data[0] ^= 1;
-  mimi_bytes bad_body = update_body(&bad, &welcome, alice.g);
+  mimi_bytes bad_body = fx_update_body(&bad, &welcome, alice.g);
   mimi_http_response r = call(&A, "POST", path, alice.auth, &bad_body);
   mimi_update_room_response u = update_answer(&r);
   CHECK(u.response_code == MIMI_UPDATE_INVALID_PROPOSAL);
@@ -439,7 +379,7 @@ static void test_add_commit(void) {
   mls_welcome stale_w;
   CHECK_OK(mls_group_commit(alice_epoch0, &empty, &rng, &stale, &stale_w));
   /* its GroupInfo would be of the fork's epoch 1: the copy stays at 0 */
-  mimi_bytes stale_body = update_body(&stale, NULL, alice.g);
+  mimi_bytes stale_body = fx_update_body(&stale, NULL, alice.g);
   mls_group_discard_pending(alice_epoch0);
   r = call(&A, "POST", path, alice.auth, &stale_body);
   u = update_answer(&r);
@@ -512,7 +452,7 @@ static void test_messages(void) {
   mimi_fanout_message f[4];
 
   /* bob → through b.example to the hub → alice and carol; b gets nothing */
-  mimi_bytes body = submit_body(&bob, "hi from bob", bob.g);
+  mimi_bytes body = fx_submit_body(bob.id.uri, "hi from bob", bob.g, &rng);
   mimi_http_response r = call(&B, "POST", path, bob.auth, &body);
   mimi_submit_status s = submit_answer(&r);
   CHECK(s.status_code == MIMI_SUBMIT_ACCEPTED && s.accepted.accepted_timestamp == NOW * 1000);
@@ -520,15 +460,15 @@ static void test_messages(void) {
   mimi_bytes_free(&body);
   CHECK(outbox_rows(&A) == 0);
   size_t n = inbox(&alice, f, 4);
-  CHECK(n == 1 && reads(&alice, &f[0], "hi from bob"));
+  CHECK(n == 1 && fx_reads(alice.g, &f[0], "hi from bob"));
   fanouts_free(f, n);
   n = inbox(&carol, f, 4);
-  CHECK(n == 1 && reads(&carol, &f[0], "hi from bob"));
+  CHECK(n == 1 && fx_reads(carol.g, &f[0], "hi from bob"));
   fanouts_free(f, n);
   CHECK(inbox(&bob, f, 4) == 0);
 
   /* alice → carol directly, bob through the outbox and /notify */
-  body = submit_body(&alice, "hello bob", alice.g);
+  body = fx_submit_body(alice.id.uri, "hello bob", alice.g, &rng);
   r = call(&A, "POST", path, alice.auth, &body);
   s = submit_answer(&r);
   CHECK(s.status_code == MIMI_SUBMIT_ACCEPTED);
@@ -536,26 +476,26 @@ static void test_messages(void) {
   mimi_bytes_free(&body);
   CHECK(inbox(&alice, f, 4) == 0);
   n = inbox(&carol, f, 4);
-  CHECK(n == 1 && reads(&carol, &f[0], "hello bob"));
+  CHECK(n == 1 && fx_reads(carol.g, &f[0], "hello bob"));
   fanouts_free(f, n);
   CHECK(inbox(&bob, f, 4) == 0);
   size_t sent = 0;
   CHECK_OK(mimi_provider_drain(&A.p, NOW + 10, &sent));
   CHECK(sent == 1);
   n = inbox(&bob, f, 4);
-  CHECK(n == 1 && reads(&bob, &f[0], "hello bob"));
+  CHECK(n == 1 && fx_reads(bob.g, &f[0], "hello bob"));
   fanouts_free(f, n);
 
   /* refusals, each fanning out nothing: an epoch-0 message (epochTooOld
    * with the current epoch), bob's provider speaking for carol, a sender
    * who is no member */
-  body = submit_body(&alice, "old", alice_epoch0);
+  body = fx_submit_body(alice.id.uri, "old", alice_epoch0, &rng);
   r = call(&A, "POST", path, alice.auth, &body);
   s = submit_answer(&r);
   CHECK(s.status_code == MIMI_SUBMIT_EPOCH_TOO_OLD && s.current_epoch == 1);
   mimi_submit_status_free(&s);
   mimi_bytes_free(&body);
-  body = submit_body(&carol, "forged", bob.g);
+  body = fx_submit_body(carol.id.uri, "forged", bob.g, &rng);
   r = peer_call(&A, "b.example", MIMI_EP_SUBMIT_MESSAGE, &body);
   s = submit_answer(&r);
   CHECK(s.status_code == MIMI_SUBMIT_NOT_ALLOWED);
@@ -564,7 +504,7 @@ static void test_messages(void) {
   member stranger;
   memset(&stranger, 0, sizeof stranger);
   stranger.id.uri = "mimi://a.example/d/dave/pc";
-  body = submit_body(&stranger, "who", carol.g);
+  body = fx_submit_body(stranger.id.uri, "who", carol.g, &rng);
   r = call(&A, "POST", path, carol.auth, &body);
   s = submit_answer(&r);
   CHECK(s.status_code == MIMI_SUBMIT_NOT_ALLOWED);
