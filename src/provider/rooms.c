@@ -195,8 +195,16 @@ static mimi_err apply_commit(const mimi_provider *p, const mimi_store_room *row,
   mls_public_group_merge(pg, sc);
   const mimi_handshake_commit_part *cp = &b->commit;
   mimi_bytes state = {0}, main_msg = {0}, welcome_msg = {0};
-  if (cp->group_info_option.representation == MIMI_GROUP_INFO_REP_FULL &&
-      (err = mls_public_group_set_group_info(pg, &cp->group_info_option.group_info)) != MIMI_OK) {
+  /* The hub cannot check the confirmation tag; a GroupInfo of the new
+   * epoch signed by a member is what vouches for it (and what joiners
+   * fetch), so a partial one is refused until it can be rebuilt. */
+  if (cp->group_info_option.representation != MIMI_GROUP_INFO_REP_FULL) {
+    err = MIMI_ERR_UNSUPPORTED;
+    o->http = 200;
+    o->code = MIMI_UPDATE_INVALID_PROPOSAL;
+    o->why = "a full GroupInfo is required";
+  } else if ((err = mls_public_group_set_group_info(pg, &cp->group_info_option.group_info)) !=
+             MIMI_OK) {
     o->http = 200;
     o->code = MIMI_UPDATE_INVALID_PROPOSAL;
     o->why = "GroupInfo does not match the commit";

@@ -344,6 +344,30 @@ static void test_add_commit(void) {
   mls_message_free(&bad);
   mimi_bytes_free(&bad_body);
 
+  /* the right commit with the GroupInfo of the old epoch, or a partial one */
+  mimi_bytes gi0_body = fx_update_body(&commit, &welcome, alice_epoch0);
+  r = call(&A, "POST", path, alice.auth, &gi0_body);
+  u = update_answer(&r);
+  CHECK(u.response_code == MIMI_UPDATE_INVALID_PROPOSAL);
+  mimi_update_room_response_free(&u);
+  mimi_bytes_free(&gi0_body);
+  mimi_handshake_bundle partial;
+  CHECK_OK(mimi_proto_decode(mimi_handshake_bundle_type(), body.data, body.len, &partial));
+  mls_group_info_free(&partial.commit.group_info_option.group_info);
+  memset(&partial.commit.group_info_option, 0, sizeof partial.commit.group_info_option);
+  partial.commit.group_info_option.representation = MIMI_GROUP_INFO_REP_PARTIAL;
+  partial.commit.group_info_option.partial_group_info.ratchet_tree_presence =
+      MIMI_TREE_PRESENCE_PRESENT;
+  CHECK_OK(mimi_proto_encode(mimi_handshake_bundle_type(), &partial, &gi0_body));
+  mimi_handshake_bundle_free(&partial);
+  r = call(&A, "POST", path, alice.auth, &gi0_body);
+  u = update_answer(&r);
+  CHECK(u.response_code == MIMI_UPDATE_INVALID_PROPOSAL);
+  CHECK(u.error_description.len == 28 &&
+        memcmp(u.error_description.data, "a full GroupInfo is required", 28) == 0);
+  mimi_update_room_response_free(&u);
+  mimi_bytes_free(&gi0_body);
+
   /* b.example cannot commit for a.example's client; carol is not alice */
   r = peer_call(&A, "b.example", MIMI_EP_UPDATE, &body);
   u = update_answer(&r);
