@@ -336,6 +336,22 @@ static const mls_external_init *find_external_init(const resolved *r) {
   return NULL;
 }
 
+/* Copies of the list's AppEphemeral proposals for the application. */
+static mimi_err keep_ephemeral(const resolved *r, mls_staged_commit *sc) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->n; i++) n += r->props[i].proposal_type == MLS_PROPOSAL_APP_EPHEMERAL;
+  if (n == 0) return MIMI_OK;
+  sc->ephemeral = calloc(n, sizeof *sc->ephemeral);
+  if (sc->ephemeral == NULL) return MIMI_ERR_NOMEM;
+  for (size_t i = 0; i < r->n; i++) {
+    if (r->props[i].proposal_type != MLS_PROPOSAL_APP_EPHEMERAL) continue;
+    MIMI_TRY(mimi_clone(mls_app_ephemeral_type(), &sc->ephemeral[sc->n_ephemeral],
+                        &r->props[i].app_ephemeral));
+    sc->n_ephemeral++;
+  }
+  return MIMI_OK;
+}
+
 static mimi_err stage(const mls_group *g, const mls_authenticated_content *ac, resolved *r,
                       mls_staged_commit *sc) {
   const mls_framed_content *fc = &ac->content;
@@ -352,6 +368,7 @@ static mimi_err stage(const mls_group *g, const mls_authenticated_content *ac, r
   const mls_commit *c = &fc->body.commit;
   MIMI_TRY(resolve(g, c, committer, r));
   MIMI_TRY(mls_group_check_proposals(g, committer, r->props, r->proposers, r->by_value, r->n));
+  MIMI_TRY(keep_ephemeral(r, sc));
   group_proposal_list list = as_list(r, committer);
   if (group_path_required(&list) && c->path == NULL) return MIMI_ERR_BAD_COMMIT;
   MIMI_TRY(group_next_alloc(g, &sc->next));

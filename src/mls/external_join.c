@@ -90,6 +90,7 @@ static mimi_err build(ext_work *w, const mls_group_info *gi, const mls_ratchet_t
   w->fc.sender.sender_type = MLS_SENDER_NEW_MEMBER_COMMIT;
   w->fc.epoch = prev->ctx.epoch;
   if (err == MIMI_OK) err = mimi_bytes_dup(&w->fc.group_id, &prev->ctx.group_id);
+  if (err == MIMI_OK) err = group_default_aad(prev, &w->fc.authenticated_data);
   if (err == MIMI_OK && (c->proposals = calloc(w->n, sizeof *c->proposals)) == NULL)
     err = MIMI_ERR_NOMEM;
   for (size_t i = 0; err == MIMI_OK && i < w->n; i++) {

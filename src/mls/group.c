@@ -76,7 +76,14 @@ void mls_group_free(mls_group *g) {
 void mls_staged_commit_free(mls_staged_commit *sc) {
   if (sc == NULL) return;
   mls_group_free(sc->next);
+  for (size_t i = 0; i < sc->n_ephemeral; i++) mls_app_ephemeral_free(&sc->ephemeral[i]);
+  free(sc->ephemeral);
   free(sc);
+}
+
+const mls_app_ephemeral *mls_staged_commit_app_ephemeral(const mls_staged_commit *sc, size_t *n) {
+  *n = sc->n_ephemeral;
+  return sc->ephemeral;
 }
 
 bool mls_staged_commit_removes_self(const mls_staged_commit *sc) { return sc->removed; }

@@ -1,4 +1,5 @@
-/* proposals.c — proposals (RFC 9420 §12.1, extensions draft SelfRemove):
+/* proposals.c — proposals (RFC 9420 §12.1, extensions draft SelfRemove,
+ * AppDataUpdate, AppEphemeral):
  * building and sending our own, the §12.2 validity rules of a proposal
  * list, and applying a valid list to the next epoch's tree (§12.3). */
 #include <stdlib.h>
@@ -17,7 +18,11 @@ static mimi_err send_proposal(mls_group *g, const mls_proposal *p, const mimi_rn
   mls_authenticated_content ac;
   memset(&ac, 0, sizeof ac);
   mls_framing_epoch ep = group_framing(g);
-  uint16_t wf = g->cfg.encrypt_handshake ? MLS_WIRE_PRIVATE_MESSAGE : MLS_WIRE_PUBLIC_MESSAGE;
+  /* ext §SelfRemove: always a PublicMessage, so that external joiners can
+   * include it */
+  uint16_t wf = g->cfg.encrypt_handshake && p->proposal_type != MLS_PROPOSAL_SELF_REMOVE
+                    ? MLS_WIRE_PRIVATE_MESSAGE
+                    : MLS_WIRE_PUBLIC_MESSAGE;
   if (err == MIMI_OK)
     err = mls_authenticated_content_sign(&ep, wf, &fc, g->sig_priv.data, g->sig_priv.len, &ac);
   mimi_bytes enc = {NULL, 0};
@@ -102,6 +107,39 @@ mimi_err mls_group_propose_reinit(mls_group *g, const mls_reinit *reinit, const 
   mls_proposal p;
   p.proposal_type = MLS_PROPOSAL_REINIT;
   p.reinit = *reinit;
+  return mls_group_propose(g, &p, rng, out);
+}
+
+mimi_err mls_group_propose_app_data_update(mls_group *g, uint16_t component_id,
+                                           const uint8_t *update, size_t len,
+                                           const mimi_rng *rng, mls_message *out) {
+  mls_proposal p;
+  memset(&p, 0, sizeof p);
+  p.proposal_type = MLS_PROPOSAL_APP_DATA_UPDATE;
+  p.app_data_update.component_id = component_id;
+  p.app_data_update.op.op = MLS_APP_DATA_UPDATE_OP_UPDATE;
+  p.app_data_update.op.update = (mimi_bytes){(uint8_t *)update, len}; /* view */
+  return mls_group_propose(g, &p, rng, out);
+}
+
+mimi_err mls_group_propose_app_data_remove(mls_group *g, uint16_t component_id,
+                                           const mimi_rng *rng, mls_message *out) {
+  mls_proposal p;
+  memset(&p, 0, sizeof p);
+  p.proposal_type = MLS_PROPOSAL_APP_DATA_UPDATE;
+  p.app_data_update.component_id = component_id;
+  p.app_data_update.op.op = MLS_APP_DATA_UPDATE_OP_REMOVE;
+  return mls_group_propose(g, &p, rng, out);
+}
+
+mimi_err mls_group_propose_app_ephemeral(mls_group *g, uint16_t component_id,
+                                         const uint8_t *data, size_t len, const mimi_rng *rng,
+                                         mls_message *out) {
+  mls_proposal p;
+  memset(&p, 0, sizeof p);
+  p.proposal_type = MLS_PROPOSAL_APP_EPHEMERAL;
+  p.app_ephemeral.component_id = component_id;
+  p.app_ephemeral.data = (mimi_bytes){(uint8_t *)data, len}; /* view */
   return mls_group_propose(g, &p, rng, out);
 }
 
@@ -200,7 +238,7 @@ static mimi_err check_gce(const mls_group *g, const mls_group_context_extensions
     }
     MIMI_TRY(group_check_required(gce->extensions, gce->extensions_count, &l->capabilities));
   }
-  return MIMI_OK;
+  return group_check_gce_dictionary(g, gce);
 }
 
 /* A key already used by a node of the tree (§7.3 uniqueness). */
@@ -322,6 +360,9 @@ static mimi_err check_one(const mls_group *g, uint32_t committer, const mls_prop
         if (list[k].proposal_type == MLS_PROPOSAL_GROUP_CONTEXT_EXTENSIONS)
           return MIMI_ERR_BAD_PROPOSAL;
       return check_gce(g, &p->group_context_extensions);
+    case MLS_PROPOSAL_APP_DATA_UPDATE:
+    case MLS_PROPOSAL_APP_EPHEMERAL:
+      return group_check_app_proposal(g, list, n, i);
     default:
       /* types we cannot apply */
       return MIMI_ERR_BAD_PROPOSAL;
@@ -457,5 +498,6 @@ mimi_err group_apply_proposals(const mls_group *g, mls_group *next,
                            &added[*n_added]));
     (*n_added)++;
   }
-  return MIMI_OK;
+  MIMI_TRY(group_apply_app_proposals(g, next, list));
+  return group_check_required_components(&next->ctx, next->tree, NULL);
 }
