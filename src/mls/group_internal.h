@@ -48,6 +48,11 @@ struct mls_group {
   group_resumption *res; /* newest first */
   size_t n_res;
   struct mls_staged_commit *pending;
+  /* A successor group at epoch 0 (§11.2, §11.3): the resumption PSK of the
+   * old group its first commit may use, and its value. */
+  mls_pre_shared_key_id *successor_id;
+  uint8_t successor_psk[MIMI_MAX_HASH];
+  size_t successor_psk_len;
 };
 
 struct mls_staged_commit {

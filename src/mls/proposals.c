@@ -297,7 +297,11 @@ static mimi_err check_update(const mls_group *g, const mls_leaf_node *leaf, uint
 
 static mimi_err check_psk(const mls_group *g, const mls_proposal *list, size_t i) {
   const mls_pre_shared_key_id *id = &list[i].psk.psk;
-  if (id->source.psktype == MLS_PSK_RESUMPTION) {
+  /* §11.2 / §11.3: reinit and branch PSKs only in a successor's first
+   * commit, and only the one it was created with */
+  bool successor = g->successor_id != NULL && g->ctx.epoch == 0 &&
+                   mls_pre_shared_key_id_equal(g->successor_id, id);
+  if (id->source.psktype == MLS_PSK_RESUMPTION && !successor) {
     if (id->source.resumption.usage != MLS_RESUMPTION_APPLICATION) return MIMI_ERR_BAD_PROPOSAL;
   } else if (id->source.psktype != MLS_PSK_EXTERNAL) {
     return MIMI_ERR_BAD_PROPOSAL;
