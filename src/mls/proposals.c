@@ -301,8 +301,9 @@ static mimi_err check_psk(const mls_group *g, const mls_proposal *list, size_t i
    * commit, and only the one it was created with */
   bool successor = g->successor_id != NULL && g->ctx.epoch == 0 &&
                    mls_pre_shared_key_id_equal(g->successor_id, id);
-  if (id->source.psktype == MLS_PSK_RESUMPTION && !successor) {
-    if (id->source.resumption.usage != MLS_RESUMPTION_APPLICATION) return MIMI_ERR_BAD_PROPOSAL;
+  if (id->source.psktype == MLS_PSK_RESUMPTION) {
+    if (id->source.resumption.usage != MLS_RESUMPTION_APPLICATION && !successor)
+      return MIMI_ERR_BAD_PROPOSAL;
   } else if (id->source.psktype != MLS_PSK_EXTERNAL) {
     return MIMI_ERR_BAD_PROPOSAL;
   }
