@@ -421,6 +421,18 @@ MIMI_MUST_CHECK mimi_err mls_group_join_successor(mls_group **out, const mls_gro
                                                   const mls_ratchet_tree *tree,
                                                   const mls_group_config *cfg);
 
+/* ext §SelfRemove: mls_group_join_external that also commits, by
+ * reference, pending SelfRemove proposals of the GroupInfo's epoch (as
+ * the members' PublicMessages). Each is checked as a member's proposal
+ * except for its membership tag: BAD_PROPOSAL if it is not a SelfRemove
+ * from a member, WRONG_GROUP / WRONG_EPOCH, BAD_SENDER for a blank leaf,
+ * BAD_SIGNATURE; a leaf removed twice is BAD_PROPOSAL. */
+MIMI_MUST_CHECK mimi_err mls_group_join_external_self_removes(
+    mls_group **out, const mls_group_info *gi, const mls_ratchet_tree *tree,
+    const mls_key_package_bundle *leaf_kp, const uint8_t *sig_priv, size_t sig_priv_len,
+    uint32_t resync_leaf, const mls_message *self_removes, size_t n_self_removes,
+    const mls_group_config *cfg, const mimi_rng *rng, mls_message *commit);
+
 /* ------------------------------------------------------------------------ */
 /* Persistence: a versioned binary blob holding every secret of the state
  * (wipe it after use) and the config, except the PSK store, which is

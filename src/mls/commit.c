@@ -307,10 +307,12 @@ static mimi_err resolve(const mls_group *g, const mls_commit *c, uint32_t commit
       r->by_value[i] = true;
     } else {
       const group_cached_proposal *cp =
-          committer == GROUP_NO_LEAF
-              ? NULL /* §12.4.3.2: an external commit has only inline proposals */
-              : group_find_proposal(g, por->reference.data, por->reference.len);
-      if (cp == NULL) return MIMI_ERR_BAD_PROPOSAL;
+          group_find_proposal(g, por->reference.data, por->reference.len);
+      /* §12.4.3.2: an external commit has only inline proposals, except
+       * for the extensions draft's SelfRemove */
+      if (cp == NULL || (committer == GROUP_NO_LEAF &&
+                         cp->proposal.proposal_type != MLS_PROPOSAL_SELF_REMOVE))
+        return MIMI_ERR_BAD_PROPOSAL;
       r->props[i] = cp->proposal;
       r->proposers[i] = cp->sender;
     }

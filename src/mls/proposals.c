@@ -348,7 +348,8 @@ static mimi_err check_one(const mls_group *g, uint32_t committer, const mls_prop
       if (!external && p->remove.removed == committer) return MIMI_ERR_BAD_PROPOSAL;
       return MIMI_OK;
     case MLS_PROPOSAL_SELF_REMOVE:
-      if (external || by_value[i] || from == committer || from == GROUP_NO_LEAF ||
+      /* ext §SelfRemove: by reference only, also in external commits */
+      if (by_value[i] || from == committer || from == GROUP_NO_LEAF ||
           mls_rtree_leaf(g->tree, from) == NULL)
         return MIMI_ERR_BAD_PROPOSAL;
       return MIMI_OK;

@@ -153,9 +153,10 @@ static void same(const mls_group *g, mimi_bytes *before) {
   mimi_bytes_free(before);
 }
 
-/* Reads a proposal into every active member but `from`. */
+/* Reads a proposal into every active member but `from` (m[N] takes part
+ * once it joined). */
 static void deliver_proposal(int from, const mls_message *pm) {
-  for (int i = 0; i < N; i++) {
+  for (int i = 0; i < N + 1; i++) {
     if (i == from || m[i].g == NULL || !mls_group_active(m[i].g)) continue;
     mls_authenticated_content ac;
     CHECK_OK(mls_group_read(m[i].g, pm, &ac));
@@ -166,7 +167,7 @@ static void deliver_proposal(int from, const mls_message *pm) {
 
 /* Everyone but `committer` stages and merges; committer merges. */
 static void deliver(int committer, const mls_message *cm) {
-  for (int i = 0; i < N; i++) {
+  for (int i = 0; i < N + 1; i++) {
     if (i == committer || m[i].g == NULL || !mls_group_active(m[i].g)) continue;
     mls_authenticated_content ac;
     mls_staged_commit *sc = NULL;
@@ -181,7 +182,7 @@ static void deliver(int committer, const mls_message *cm) {
 /* Every active member has the same GroupContext and epoch_authenticator. */
 static void agree(void) {
   int first = -1;
-  for (int i = 0; i < N; i++) {
+  for (int i = 0; i < N + 1; i++) {
     if (m[i].g == NULL || !mls_group_active(m[i].g)) continue;
     if (first < 0) {
       first = i;

@@ -1,7 +1,8 @@
 /* test_group_ext_successor.c — per suite, in the extensions-draft group:
  * SelfRemove end to end (a PublicMessage, not committable by its sender,
  * exclusive with a Remove of the same leaf, committed with a path, the
- * leaver processes its removal), a branch (§11.3) and a ReInit (§11.2)
+ * leaver processes its removal; an external joiner commits a pending one by
+ * reference), a branch (§11.3) and a ReInit (§11.2)
  * successor group whose members agree on the epoch_authenticator, and the
  * refusals of mismatched successors. */
 #include "ext_fixture.h"
@@ -77,6 +78,59 @@ static void test_self_remove(void) {
   agree();
 }
 
+/* Member 3 leaves while m[N] joins by external commit and commits the
+ * SelfRemove by reference. */
+static void test_external_self_remove(void) {
+  mls_message sr, other;
+  CHECK_OK(mls_group_propose_self_remove(m[3].g, &rng, &sr));
+  deliver_proposal(3, &sr);
+  CHECK_OK(mls_group_propose_app_ephemeral(m[0].g, FRANK, (const uint8_t *)"q", 1, &rng, &other));
+  mls_group_info gi;
+  CHECK_OK(mls_group_group_info(m[0].g, true, true, &gi));
+  mls_group_config ce = config_for(&m[N]);
+  mls_group *e = NULL;
+  mls_message cm;
+  CHECK_ERR(mls_group_join_external_self_removes(&e, &gi, NULL, &m[N].kp, m[N].sig_priv.data,
+                                                 m[N].sig_priv.len, UINT32_MAX, &other, 1, &ce,
+                                                 &rng, &cm),
+            MIMI_ERR_BAD_PROPOSAL);
+  mls_message two[2] = {sr, sr};
+  CHECK_ERR(mls_group_join_external_self_removes(&e, &gi, NULL, &m[N].kp, m[N].sig_priv.data,
+                                                 m[N].sig_priv.len, UINT32_MAX, two, 2, &ce,
+                                                 &rng, &cm),
+            MIMI_ERR_BAD_PROPOSAL);
+  sr.body.public_message.signature.data[5] ^= 1;
+  CHECK_ERR(mls_group_join_external_self_removes(&e, &gi, NULL, &m[N].kp, m[N].sig_priv.data,
+                                                 m[N].sig_priv.len, UINT32_MAX, &sr, 1, &ce,
+                                                 &rng, &cm),
+            MIMI_ERR_BAD_SIGNATURE);
+  sr.body.public_message.signature.data[5] ^= 1;
+  CHECK_OK(mls_group_join_external_self_removes(&e, &gi, NULL, &m[N].kp, m[N].sig_priv.data,
+                                                m[N].sig_priv.len, UINT32_MAX, &sr, 1, &ce, &rng,
+                                                &cm));
+  CHECK(cm.body.public_message.content.body.commit.proposals_count == 2);
+  mls_authenticated_content ac;
+  mls_staged_commit *sc = NULL;
+  CHECK_OK(mls_group_read(m[3].g, &cm, &ac));
+  CHECK_OK(mls_group_stage_commit(m[3].g, &ac, &sc));
+  CHECK(sc != NULL && mls_staged_commit_removes_self(sc));
+  if (sc != NULL) mls_group_merge(m[3].g, sc);
+  mls_authenticated_content_free(&ac);
+  for (int i = 0; i < 2; i++) {
+    CHECK_OK(mls_group_read(m[i].g, &cm, &ac));
+    CHECK_OK(mls_group_stage_commit(m[i].g, &ac, &sc));
+    if (sc != NULL) mls_group_merge(m[i].g, sc);
+    mls_authenticated_content_free(&ac);
+  }
+  m[N].g = e;
+  CHECK(!mls_group_active(m[3].g) && mls_group_member(m[0].g, 3) == NULL);
+  agree();
+  mls_message_free(&cm);
+  mls_message_free(&sr);
+  mls_message_free(&other);
+  mls_group_info_free(&gi);
+}
+
 static void same_epoch(const mls_group *a, const mls_group *b) {
   CHECK(mls_group_epoch(a) == 1 && mls_group_epoch(b) == 1);
   size_t la, lb;
@@ -93,38 +147,39 @@ static void same_epoch(const mls_group *a, const mls_group *b) {
 
 static void test_branch(void) {
   static const uint8_t gid[] = "side";
-  make_kp_suite(&m[3], suite, true);
-  mls_group_config c0 = config_for(&m[0]), c3 = config_for(&m[3]);
+  make_kp_suite(&m[1], suite, true);
+  mls_group_config c0 = config_for(&m[0]), c1 = config_for(&m[1]);
   mls_group *a = NULL, *d = NULL;
   mls_welcome w;
   mls_extension exts[2];
   group_extensions(exts);
-  /* someone who is not in the old group cannot be taken along */
+  /* someone who is not in the old group (any more) cannot be taken along */
+  make_kp_suite(&m[2], suite, true);
   CHECK_ERR(mls_group_create_successor(&a, m[0].g, MLS_RESUMPTION_BRANCH, gid, 4, exts, 2,
                                        &m[0].kp, m[0].sig_priv.data, m[0].sig_priv.len,
-                                       &m[N].kp.key_package, 1, &c0, &rng, &w),
+                                       &m[2].kp.key_package, 1, &c0, &rng, &w),
             MIMI_ERR_BAD_KEY_PACKAGE);
   CHECK_ERR(mls_group_create_successor(&a, m[0].g, 9, gid, 4, exts, 2, &m[0].kp,
                                        m[0].sig_priv.data, m[0].sig_priv.len,
-                                       &m[3].kp.key_package, 1, &c0, &rng, &w),
+                                       &m[1].kp.key_package, 1, &c0, &rng, &w),
             MIMI_ERR_INVALID_ARG);
   /* m[0].kp was used for the room already: the branch gets a fresh one */
   make_kp_suite(&m[0], suite, true);
   CHECK_OK(mls_group_create_successor(&a, m[0].g, MLS_RESUMPTION_BRANCH, gid, 4, exts, 2,
                                       &m[0].kp, m[0].sig_priv.data, m[0].sig_priv.len,
-                                      &m[3].kp.key_package, 1, &c0, &rng, &w));
+                                      &m[1].kp.key_package, 1, &c0, &rng, &w));
   mls_extension_free(&exts[0]);
   mls_extension_free(&exts[1]);
   if (a == NULL) return;
   /* a plain join cannot resolve the branch PSK */
-  CHECK_ERR(mls_group_join(&d, &w, &m[3].kp, m[3].sig_priv.data, m[3].sig_priv.len, NULL, &c3),
+  CHECK_ERR(mls_group_join(&d, &w, &m[1].kp, m[1].sig_priv.data, m[1].sig_priv.len, NULL, &c1),
             MIMI_ERR_BAD_PSK);
   /* nor can the successor join against another group */
-  CHECK_ERR(mls_group_join_successor(&d, a, &w, &m[3].kp, m[3].sig_priv.data, m[3].sig_priv.len,
-                                     NULL, &c3),
+  CHECK_ERR(mls_group_join_successor(&d, a, &w, &m[1].kp, m[1].sig_priv.data, m[1].sig_priv.len,
+                                     NULL, &c1),
             MIMI_ERR_BAD_PSK);
-  CHECK_OK(mls_group_join_successor(&d, m[3].g, &w, &m[3].kp, m[3].sig_priv.data,
-                                    m[3].sig_priv.len, NULL, &c3));
+  CHECK_OK(mls_group_join_successor(&d, m[1].g, &w, &m[1].kp, m[1].sig_priv.data,
+                                    m[1].sig_priv.len, NULL, &c1));
   if (d != NULL) {
     same_epoch(a, d);
     CHECK(mls_group_id(d)->len == 4 && memcmp(mls_group_id(d)->data, gid, 4) == 0);
@@ -163,10 +218,10 @@ static void test_reinit(void) {
   /* before the ReInit is committed there is nothing to succeed */
   mls_group *b = NULL, *a = NULL, *d = NULL;
   mls_welcome w;
-  for (int i = 0; i < N; i++)
-    if (i != 2) make_kp_suite(&m[i], next_suite, true);
-  mls_group_config c0 = config_for(&m[0]), c1 = config_for(&m[1]), c3 = config_for(&m[3]);
-  mls_key_package joiners[2] = {m[0].kp.key_package, m[3].kp.key_package};
+  static const int keep[] = {0, 1, N};
+  for (int k = 0; k < 3; k++) make_kp_suite(&m[keep[k]], next_suite, true);
+  mls_group_config c0 = config_for(&m[0]), c1 = config_for(&m[1]), c3 = config_for(&m[N]);
+  mls_key_package joiners[2] = {m[0].kp.key_package, m[N].kp.key_package};
   CHECK_ERR(mls_group_create_successor(&b, m[1].g, MLS_RESUMPTION_REINIT, NULL, 0, NULL, 0,
                                        &m[1].kp, m[1].sig_priv.data, m[1].sig_priv.len, joiners,
                                        2, &c1, &rng, &w),
@@ -177,8 +232,8 @@ static void test_reinit(void) {
   mls_message_free(&pm);
   commit_and_deliver(1, NULL, 0, false);
   agree();
-  for (int i = 0; i < N; i++)
-    if (i != 2) {
+  for (int k = 0; k < 3; k++) {
+    int i = keep[k];
       CHECK(mls_group_reinit(m[i].g) != NULL);
       mls_message am;
       CHECK_ERR(mls_group_protect(m[i].g, (const uint8_t *)"x", 1, NULL, 0, &rng, &am),
@@ -207,22 +262,22 @@ static void test_reinit(void) {
   if (b == NULL) return;
   CHECK(mls_group_suite(b) == next_suite && w.cipher_suite == next_suite);
   /* a joiner whose ReInit differs refuses the Welcome */
-  mls_reinit *mine = (mls_reinit *)mls_group_reinit(m[3].g);
+  mls_reinit *mine = (mls_reinit *)mls_group_reinit(m[N].g);
   size_t n_ext = mine->extensions_count;
   mine->extensions_count = n_ext - 1;
-  CHECK_ERR(mls_group_join_successor(&d, m[3].g, &w, &m[3].kp, m[3].sig_priv.data,
-                                     m[3].sig_priv.len, NULL, &c3),
+  CHECK_ERR(mls_group_join_successor(&d, m[N].g, &w, &m[N].kp, m[N].sig_priv.data,
+                                     m[N].sig_priv.len, NULL, &c3),
             MIMI_ERR_BAD_WELCOME);
   mine->extensions_count = n_ext;
   mine->cipher_suite ^= 0x10;
-  CHECK_ERR(mls_group_join_successor(&d, m[3].g, &w, &m[3].kp, m[3].sig_priv.data,
-                                     m[3].sig_priv.len, NULL, &c3),
+  CHECK_ERR(mls_group_join_successor(&d, m[N].g, &w, &m[N].kp, m[N].sig_priv.data,
+                                     m[N].sig_priv.len, NULL, &c3),
             MIMI_ERR_BAD_WELCOME);
   mine->cipher_suite ^= 0x10;
   CHECK_OK(mls_group_join_successor(&a, m[0].g, &w, &m[0].kp, m[0].sig_priv.data,
                                     m[0].sig_priv.len, NULL, &c0));
-  CHECK_OK(mls_group_join_successor(&d, m[3].g, &w, &m[3].kp, m[3].sig_priv.data,
-                                    m[3].sig_priv.len, NULL, &c3));
+  CHECK_OK(mls_group_join_successor(&d, m[N].g, &w, &m[N].kp, m[N].sig_priv.data,
+                                    m[N].sig_priv.len, NULL, &c3));
   if (a != NULL && d != NULL) {
     same_epoch(b, a);
     same_epoch(b, d);
@@ -255,6 +310,7 @@ static void test_reinit(void) {
 static void run(uint16_t s_id) {
   setup(s_id, 2000 + s_id);
   test_self_remove();
+  test_external_self_remove();
   test_branch();
   test_reinit();
   teardown();
