@@ -352,6 +352,14 @@ MIMI_MUST_CHECK mimi_err mls_app_data_get(const mls_extension *exts, size_t n,
 /* Same for the group's current GroupContext. */
 MIMI_MUST_CHECK mimi_err mls_group_app_data(const mls_group *g, uint16_t component_id,
                                             mimi_bytes *out);
+/* mls_group_group_info with the application's GroupInfo extensions first
+ * (ext §AppData: an app_data_dictionary for joiners). INVALID_ARG for a
+ * repeated type or one the call adds itself; BAD_APP_DATA for a malformed
+ * dictionary. */
+MIMI_MUST_CHECK mimi_err mls_group_group_info_with(const mls_group *g, bool with_tree,
+                                                   bool with_external_pub,
+                                                   const mls_extension *exts, size_t n,
+                                                   mls_group_info *out);
 /* Replaces the component handlers (e.g. after deserialize); the view must
  * outlive the group. INVALID_ARG for a repeated component id. */
 MIMI_MUST_CHECK mimi_err mls_group_set_components(mls_group *g,

@@ -378,6 +378,32 @@ static void test_handshake_aad(void) {
   agree();
 }
 
+/* ext §AppData: a GroupInfo carrying an app_data_dictionary of its own. */
+static void test_group_info_dictionary(void) {
+  mls_component_data e = {PARTICIPANTS, {(uint8_t *)"joiner-hint", 11}};
+  mls_extension ext[2];
+  CHECK_OK(mls_app_data_dictionary_extension(&e, 1, &ext[0]));
+  mls_group_info gi;
+  CHECK_OK(mls_group_group_info_with(m[1].g, true, true, ext, 1, &gi));
+  CHECK(gi.extensions_count == 3 && gi.extensions[0].extension_type == MLS_EXT_APP_DATA_DICTIONARY);
+  mimi_bytes d = {NULL, 0};
+  CHECK_OK(mls_app_data_get(gi.extensions, gi.extensions_count, PARTICIPANTS, &d));
+  CHECK_MEM(d.data, d.len, "joiner-hint", 11);
+  mimi_bytes_free(&d);
+  const mls_leaf_node *signer = mls_group_member(m[1].g, 1);
+  CHECK_OK(mls_group_info_verify(&gi, signer->signature_key.data, signer->signature_key.len));
+  mls_group_info_free(&gi);
+  /* repeated types, one the call adds, a malformed dictionary */
+  ext[1] = ext[0];
+  CHECK_ERR(mls_group_group_info_with(m[1].g, false, false, ext, 2, &gi), MIMI_ERR_INVALID_ARG);
+  ext[1].extension_type = MLS_EXT_RATCHET_TREE;
+  CHECK_ERR(mls_group_group_info_with(m[1].g, true, false, &ext[1], 1, &gi),
+            MIMI_ERR_INVALID_ARG);
+  ext[0].extension_data.data[0] = 0x00; /* an empty vector, entry bytes left over */
+  CHECK_ERR(mls_group_group_info_with(m[1].g, false, false, ext, 1, &gi), MIMI_ERR_BAD_APP_DATA);
+  mls_extension_free(&ext[0]);
+}
+
 static void test_persistence(void) {
   mimi_bytes blob = snap(m[2].g);
   mls_group *back = NULL;
@@ -410,6 +436,7 @@ static void run(uint16_t s_id) {
   test_ephemeral();
   test_safe_aad();
   test_handshake_aad();
+  test_group_info_dictionary();
   test_persistence();
   teardown();
   mimi_test_case();
