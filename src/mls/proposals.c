@@ -110,26 +110,29 @@ mimi_err mls_group_propose_reinit(mls_group *g, const mls_reinit *reinit, const 
   return mls_group_propose(g, &p, rng, out);
 }
 
-mimi_err mls_group_propose_app_data_update(mls_group *g, uint16_t component_id,
-                                           const uint8_t *update, size_t len,
-                                           const mimi_rng *rng, mls_message *out) {
+/* An AppDataUpdate with op update (update != NULL) or remove. */
+static mimi_err propose_app_data(mls_group *g, uint16_t component_id, const uint8_t *update,
+                                 size_t len, const mimi_rng *rng, mls_message *out) {
   mls_proposal p;
   memset(&p, 0, sizeof p);
   p.proposal_type = MLS_PROPOSAL_APP_DATA_UPDATE;
   p.app_data_update.component_id = component_id;
-  p.app_data_update.op.op = MLS_APP_DATA_UPDATE_OP_UPDATE;
-  p.app_data_update.op.update = (mimi_bytes){(uint8_t *)update, len}; /* view */
+  p.app_data_update.op.op = update != NULL ? MLS_APP_DATA_UPDATE_OP_UPDATE
+                                           : MLS_APP_DATA_UPDATE_OP_REMOVE;
+  if (update != NULL) p.app_data_update.op.update = (mimi_bytes){(uint8_t *)update, len}; /* view */
   return mls_group_propose(g, &p, rng, out);
+}
+
+mimi_err mls_group_propose_app_data_update(mls_group *g, uint16_t component_id,
+                                           const uint8_t *update, size_t len,
+                                           const mimi_rng *rng, mls_message *out) {
+  static const uint8_t none[1];
+  return propose_app_data(g, component_id, update != NULL ? update : none, len, rng, out);
 }
 
 mimi_err mls_group_propose_app_data_remove(mls_group *g, uint16_t component_id,
                                            const mimi_rng *rng, mls_message *out) {
-  mls_proposal p;
-  memset(&p, 0, sizeof p);
-  p.proposal_type = MLS_PROPOSAL_APP_DATA_UPDATE;
-  p.app_data_update.component_id = component_id;
-  p.app_data_update.op.op = MLS_APP_DATA_UPDATE_OP_REMOVE;
-  return mls_group_propose(g, &p, rng, out);
+  return propose_app_data(g, component_id, NULL, 0, rng, out);
 }
 
 mimi_err mls_group_propose_app_ephemeral(mls_group *g, uint16_t component_id,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "group_snapshot.h"
 #include "mimi/mls.h"
 
 #define N 4
@@ -140,18 +141,6 @@ static void group_extensions(mls_extension *exts) {
   mimi_bytes_free(&e[1].data);
 }
 
-static mimi_bytes snap(const mls_group *g) {
-  mimi_bytes b = {NULL, 0};
-  CHECK_OK(mls_group_serialize(g, &b));
-  return b;
-}
-
-static void same(const mls_group *g, mimi_bytes *before) {
-  mimi_bytes now = snap(g);
-  CHECK_BYTES(now, *before);
-  mimi_bytes_free(&now);
-  mimi_bytes_free(before);
-}
 
 /* Reads a proposal into every active member but `from` (m[N] takes part
  * once it joined). */
