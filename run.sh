@@ -54,7 +54,11 @@ case "${1:-}" in
   bench)
     deps
     build build-release -DCMAKE_BUILD_TYPE=Release -DMIMI_BUILD_TESTS=OFF >/dev/null
-    for b in build-release/bench/bench_*; do [ -x "$b" ] && "$b"; done
+    for b in build-release/bench/bench_*; do
+      [ -x "$b" ] || continue
+      printf "\n### %s\n\n" "$(basename "$b")"
+      "$b"
+    done
     ;;
   *)
     echo "usage: $0 demo|test|test-asan|bench" >&2

@@ -183,7 +183,6 @@ static void row(const char *what, uint16_t suite, uint32_t n, int (*fn)(void *),
 int main(void) {
   static const uint16_t suites[] = {1, 2};
   static const uint32_t sizes[] = {16, 256};
-  printf("\n## bench_group\n\n");
   printf("| %-36s | %5s | %7s | %10s | %10s |\n", "operation", "suite", "members", "ops/s",
          "us/op");
   printf("|--------------------------------------|-------|---------|------------|------------|\n");

@@ -53,7 +53,6 @@ static void row(const char *op, uint16_t suite, int (*fn)(void *), bench_state *
 }
 
 int main(void) {
-  printf("\n## bench_mls_core\n\n");
   printf("| %-44s | %5s | %12s | %9s |\n", "operation", "suite", "ops/s", "us/op");
   printf("|----------------------------------------------|-------|--------------|-----------|\n");
   for (uint16_t suite = 1; suite <= 7; suite++) {

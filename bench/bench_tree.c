@@ -172,7 +172,6 @@ static void row(const char *op, uint16_t suite, uint32_t n, double ops) {
 
 int main(void) {
   static const uint32_t sizes[] = {16, 256, 1024};
-  printf("\n## bench_tree\n\n");
   printf("| %-34s | %5s | %7s | %10s | %10s |\n", "operation", "suite", "members", "ops/s",
          "us/op");
   printf("|------------------------------------|-------|---------|------------|------------|\n");

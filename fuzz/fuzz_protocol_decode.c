@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_roundtrip.h"
 #include "mimi/protocol.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -76,18 +77,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   const mimi_type *t = targets[pick]();
-  void *v = calloc(1, t->size), *c = calloc(1, t->size);
-  if (v == NULL || c == NULL) abort();
-  if (mimi_proto_decode(t, data, size, v) == MIMI_OK) {
-    mimi_bytes enc;
-    if (mimi_proto_encode(t, v, &enc) != MIMI_OK) abort();
-    if (enc.len != size || memcmp(enc.data, data, size) != 0) abort();
-    if (mimi_clone(t, c, v) != MIMI_OK || !mimi_equal(t, c, v)) abort();
-    mimi_free(t, c);
-    mimi_bytes_free(&enc);
-    mimi_free(t, v);
-  }
-  free(v);
-  free(c);
+  fuzz_codec_roundtrip(t, data, size, mimi_proto_decode, mimi_proto_encode);
   return 0;
 }

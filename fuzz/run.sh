@@ -6,7 +6,7 @@
 set -eu
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_content_decode fuzz_mls_decode fuzz_protocol_decode fuzz_group_state}
+targets=${*:-fuzz_content_decode fuzz_mls_decode fuzz_protocol_decode fuzz_group_state fuzz_room_policy}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
 CC=clang cmake -S "$root" -B "$build" -DMIMI_FUZZ=ON -DMIMI_BUILD_TESTS=OFF \
@@ -21,6 +21,7 @@ for t in $targets; do
     fuzz_mls_decode) cp "$root"/fuzz/seeds/mls/*.bin "$corpus"/ ;;
     fuzz_protocol_decode) cp "$root"/fuzz/seeds/protocol/*.bin "$corpus"/ ;;
     fuzz_group_state) cp "$root"/fuzz/seeds/group/*.bin "$corpus"/ ;;
+    fuzz_room_policy) cp "$root"/fuzz/seeds/policy/*.bin "$corpus"/ ;;
   esac
   echo "== $t for ${secs}s"
   "$build/fuzz/$t" "$corpus" -max_total_time="$secs" -max_len=65536 -timeout=10 \

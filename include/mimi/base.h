@@ -90,6 +90,16 @@ extern "C" {
   E(BAD_CONTENT, 95, "invalid MIMI content")                                    \
   E(HASH_MISMATCH, 96, "content hash mismatch")                                 \
   E(UNKNOWN_TARGET, 97, "referenced message not found")                       \
+  /* mimi policy */                                                             \
+  E(POLICY_DENIED, 110, "not authorized by the room policy")                    \
+  E(POLICY_BANNED, 111, "user is banned from the room")                         \
+  E(POLICY_LIMIT, 112, "room or role participant limit would be exceeded")      \
+  E(POLICY_INVALID, 113, "invalid room policy or room state")                   \
+  E(POLICY_CONFLICT, 114, "changes may not be combined in one commit")          \
+  E(POLICY_NO_SUCH_USER, 115, "user is not in the participant list")            \
+  E(POLICY_USER_PRESENT, 116, "user is already in the participant list")        \
+  E(POLICY_NO_BANNED_ROLE, 117, "role 1 is not the \"banned\" role")            \
+  E(POLICY_FORBIDDEN, 118, "forbidden by a room policy component")              \
   /* mimi protocol */                                                           \
   E(PROTO_BAD_ENUM, 130, "value not defined for this enum field")               \
   E(PROTO_BAD_MESSAGE, 131, "MLS message of the wrong kind for this field")     \

@@ -7,14 +7,16 @@
  * there, and runs in the plain build, where the counting is exact.
  *
  * Covered: the declared-once TLS codec on every mlswg messages.json field,
- * ratchet tree loading, MIMI content and status report decoding, and the
- * codec's clone. */
+ * ratchet tree loading, MIMI content and status report decoding, the
+ * codec's clone, room state decoding and the room-policy apply (which must
+ * also leave the old state as it was). */
 #include <stdlib.h>
 
 #include "harness.h"
 #include "mimi/content.h"
 #include "mimi/mls.h"
 #include "mimi/status.h"
+#include "policy_fixtures.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MIMI_UNDER_ASAN 1
@@ -142,6 +144,79 @@ static mimi_err status_decode(const void *arg, const uint8_t *data, size_t len) 
   return MIMI_OK;
 }
 
+static mimi_err room_decode(const void *arg, const uint8_t *data, size_t len) {
+  (void)arg;
+  mimi_room_state st;
+  MIMI_TRY(mimi_room_state_decode(data, len, &st));
+  mimi_bytes enc;
+  mimi_err err = mimi_room_state_encode(&st, &enc);
+  if (err == MIMI_OK) mimi_bytes_free(&enc);
+  mimi_room_state_free(&st);
+  return err;
+}
+
+/* A commit of several changes, then the same as AppDataUpdate proposals
+ * (data = an encoded ParticipantListUpdate). The old state must come out
+ * unchanged whatever fails. */
+static mimi_err room_apply(const void *arg, const uint8_t *data, size_t len) {
+  const mimi_room_state *st = arg;
+  mimi_room_state before, out;
+  MIMI_TRY(mimi_room_state_clone(&before, st));
+  mimi_actor alice = fx_actor("mimi://a.example/u/alice", MIMI_VIA_MEMBER);
+  mimi_actor frank = fx_actor("mimi://f.example/u/frank", MIMI_VIA_EXTERNAL_COMMIT);
+  mimi_status_notification_policy sn = {0, 1};
+  mimi_room_change ch[] = {
+      {&alice, fx_act(MIMI_ACT_ADD_PARTICIPANT, "mimi://g.example/u/grace", 2)},
+      {&alice, fx_act(MIMI_ACT_CHANGE_ROLE, "mimi://c.example/u/cathy", 1)},
+      {&frank, fx_act(MIMI_ACT_JOIN, NULL, 2)},
+      {&alice, fx_act(MIMI_ACT_UPDATE_COMPONENT, NULL, 0)},
+  };
+  ch[3].action.component_id = MIMI_COMPONENT_STATUS_NOTIFICATION_POLICY;
+  ch[3].action.value = &sn;
+  mimi_err err = mimi_room_apply(st, NULL, ch, 4, &out);
+  if (err == MIMI_OK) mimi_room_state_free(&out);
+  if (err == MIMI_OK) {
+    mls_app_data_update u;
+    memset(&u, 0, sizeof u);
+    u.component_id = MIMI_COMPONENT_PARTICIPANT_LIST;
+    u.op.op = MLS_APP_DATA_UPDATE_OP_UPDATE;
+    u.op.update = (mimi_bytes){(uint8_t *)data, len};
+    err = mimi_room_apply_app_data(st, NULL, &alice, &u, 1, NULL, 0, &out);
+    if (err == MIMI_OK) mimi_room_state_free(&out);
+  }
+  if (!mimi_room_state_equal(st, &before)) err = MIMI_ERR_INTERNAL;
+  mimi_room_state_free(&before);
+  return err;
+}
+
+static void test_policy(void) {
+  /* A.2 room with an open-join role 0, so every change above is allowed */
+  static const fx_member m[] = {{"mimi://a.example/u/alice", 4, 1},
+                                {"mimi://b.example/u/bob", 3, 1},
+                                {"mimi://c.example/u/cathy", 2, 2},
+                                {"mimi://e.example/u/erin", 5, 0}};
+  mimi_room_state st;
+  fx_state(&st, fx_a2, FX_N(fx_a2), m, FX_N(m));
+  mimi_role *r0 = (mimi_role *)mimi_room_find_role(&st, 0);
+  r0->role_capabilities[0] = MIMI_CAP_OPEN_JOIN;
+  fx_add_caps(fx_role_mut(&st, 4), "canChangeOtherPolicyAttribute");
+  st.metadata = calloc(1, sizeof *st.metadata);
+  CHECK_OK(mimi_bytes_copy(&st.metadata->room_uri.uri, (const uint8_t *)"mimi://h/r/1", 12));
+  CHECK_OK(mimi_room_state_validate(&st));
+  mimi_bytes enc;
+  CHECK_OK(mimi_room_state_encode(&st, &enc));
+  exhaust("room state", room_decode, NULL, enc.data, enc.len);
+  mimi_bytes_free(&enc);
+  /* alice: cathy -> 3, henry added as 2 */
+  mimi_user_index_role_pair chg = {2, 3};
+  mimi_user_role_pair add = {{(uint8_t *)"mimi://h.example/u/henry", 24}, 2};
+  mimi_participant_list_update plu = {&chg, 1, NULL, 0, &add, 1};
+  CHECK_OK(mimi_participant_list_update_encode(&plu, &enc));
+  exhaust("room apply", room_apply, &st, enc.data, enc.len);
+  mimi_bytes_free(&enc);
+  mimi_room_state_free(&st);
+}
+
 static const struct {
   const char *key;
   mimi_type_fn type;
@@ -185,6 +260,7 @@ static void test_mimi(void) {
 int main(void) {
   test_mls();
   test_mimi();
+  test_policy();
   return mimi_test_summary("alloc_failure");
 }
 #else
