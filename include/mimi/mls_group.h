@@ -127,6 +127,30 @@ typedef struct {
   void *ctx;
 } mls_component_handler;
 
+/* A whole commit as the application sees it once its proposals are
+ * applied (for rules across components or between membership and
+ * application data, e.g. a room policy): the proposals in commit order
+ * with their senders (a leaf, UINT32_MAX for external senders / new
+ * members; inline ones are the committer's), the GroupContext the commit
+ * is sent in and the next one (epoch, extensions and dictionary updated;
+ * tree_hash and confirmed_transcript_hash not yet). */
+typedef struct {
+  const mls_group_context *old_context;
+  const mls_group_context *new_context;
+  const mls_proposal *proposals;
+  const uint32_t *senders;
+  size_t n;
+  uint32_t committer; /* UINT32_MAX: an external commit */
+} mls_commit_view;
+
+/* Runs after the component handlers, when we create and when we stage a
+ * commit; a code other than MIMI_OK refuses it (returned as is, no state
+ * change). Must have no side effects: the commit may still fail later. */
+typedef struct {
+  mimi_err (*check)(void *ctx, const mls_commit_view *view);
+  void *ctx;
+} mls_commit_hook;
+
 typedef struct {
   bool encrypt_handshake;      /* proposals/commits as PrivateMessage */
   uint32_t resumption_psk_epochs; /* how many past epochs' resumption PSKs to keep */
@@ -138,6 +162,7 @@ typedef struct {
    * staged commits; unique ids). Not serialized: see mls_group_set_components. */
   const mls_component_handler *components;
   size_t n_components;
+  const mls_commit_hook *commit_hook; /* NULL: none; a view, not serialized */
 } mls_group_config;
 
 /* encrypt_handshake off, 8 resumption PSKs, no padding, default window. */
@@ -360,11 +385,12 @@ MIMI_MUST_CHECK mimi_err mls_group_group_info_with(const mls_group *g, bool with
                                                    bool with_external_pub,
                                                    const mls_extension *exts, size_t n,
                                                    mls_group_info *out);
-/* Replaces the component handlers (e.g. after deserialize); the view must
- * outlive the group. INVALID_ARG for a repeated component id. */
+/* Replaces the component handlers and the commit hook (e.g. after
+ * deserialize); the views must outlive the group. INVALID_ARG for a
+ * repeated component id. */
 MIMI_MUST_CHECK mimi_err mls_group_set_components(mls_group *g,
                                                   const mls_component_handler *handlers,
-                                                  size_t n);
+                                                  size_t n, const mls_commit_hook *hook);
 /* AppDataUpdate proposals (update op / remove op) and AppEphemeral. */
 MIMI_MUST_CHECK mimi_err mls_group_propose_app_data_update(mls_group *g, uint16_t component_id,
                                                            const uint8_t *update, size_t len,

@@ -83,13 +83,28 @@ mimi_err mls_group_app_data(const mls_group *g, uint16_t component_id, mimi_byte
 }
 
 mimi_err mls_group_set_components(mls_group *g, const mls_component_handler *handlers,
-                                  size_t n) {
+                                  size_t n, const mls_commit_hook *hook) {
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < i; k++)
       if (handlers[i].component_id == handlers[k].component_id) return MIMI_ERR_INVALID_ARG;
   g->cfg.components = handlers;
   g->cfg.n_components = n;
+  g->cfg.commit_hook = hook;
   return MIMI_OK;
+}
+
+mimi_err group_run_commit_hook(const mls_group *g, const mls_group *next,
+                               const group_proposal_list *list) {
+  const mls_commit_hook *h = g->cfg.commit_hook;
+  if (h == NULL || h->check == NULL) return MIMI_OK;
+  uint32_t *senders = list->n > 0 ? calloc(list->n, sizeof *senders) : NULL;
+  if (list->n > 0 && senders == NULL) return MIMI_ERR_NOMEM;
+  for (size_t i = 0; i < list->n; i++)
+    senders[i] = list->by_value[i] ? list->committer : list->proposers[i];
+  mls_commit_view v = {&g->ctx, &next->ctx, list->props, senders, list->n, list->committer};
+  mimi_err err = h->check(h->ctx, &v);
+  free(senders);
+  return err;
 }
 
 static const mls_component_handler *handler_of(const mls_group *g, uint16_t id) {

@@ -179,6 +179,10 @@ typedef struct {
 MIMI_MUST_CHECK mimi_err group_apply_app_proposals(const mls_group *g, mls_group *next,
                                                    const group_proposal_list *list);
 
+/* The application's commit hook, if any, on the applied list. */
+MIMI_MUST_CHECK mimi_err group_run_commit_hook(const mls_group *g, const mls_group *next,
+                                               const group_proposal_list *list);
+
 /* Applies a validated list to next (tree, extensions): adds' new leaf
  * indices go to added[] (n_added of them, up to list->n), and whether our
  * own leaf was removed. */

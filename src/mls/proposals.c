@@ -508,5 +508,6 @@ mimi_err group_apply_proposals(const mls_group *g, mls_group *next,
     (*n_added)++;
   }
   MIMI_TRY(group_apply_app_proposals(g, next, list));
-  return group_check_required_components(&next->ctx, next->tree, NULL);
+  MIMI_TRY(group_check_required_components(&next->ctx, next->tree, NULL));
+  return group_run_commit_hook(g, next, list);
 }

@@ -4,7 +4,8 @@
  * with no state change on refusal and agreement after acceptance; the
  * per-component list rules; the GroupContextExtensions rule; required
  * components; AppEphemeral delivery; SafeAAD framing and malformed SafeAAD;
- * persistence keeping the dictionary. */
+ * GroupInfo dictionaries; the commit-level hook; persistence keeping the
+ * dictionary. */
 #include "ext_fixture.h"
 
 static mls_proposal adu(uint16_t id, const char *update) {
@@ -100,7 +101,7 @@ static void test_update_refused(void) {
   commit_refused(2, &p, 1, MIMI_ERR_BAD_PROPOSAL);
   /* a member whose application lets it through: the others refuse */
   mls_component_handler lax = {PARTICIPANTS, append_update, NULL, NULL, NULL};
-  CHECK_OK(mls_group_set_components(m[2].g, &lax, 1));
+  CHECK_OK(mls_group_set_components(m[2].g, &lax, 1, NULL));
   mls_commit_options opt = {&p, 1, false, false};
   mls_message cm;
   mls_welcome w;
@@ -120,7 +121,7 @@ static void test_update_refused(void) {
   mls_message_free(&cm);
   mls_welcome_free(&w);
   mls_group_discard_pending(m[2].g);
-  CHECK_OK(mls_group_set_components(m[2].g, m[2].h, 2));
+  CHECK_OK(mls_group_set_components(m[2].g, m[2].h, 2, NULL));
   /* by reference: member 3 holds member 1's proposal and cannot commit it */
   mls_message pm;
   CHECK_OK(mls_group_propose_app_data_update(m[1].g, PARTICIPANTS, (const uint8_t *)"Y", 1, &rng,
@@ -404,6 +405,69 @@ static void test_group_info_dictionary(void) {
   mls_extension_free(&ext[0]);
 }
 
+/* A commit-level rule (as a room policy would run): no '!' in the
+ * participant list, judged on the next GroupContext. */
+typedef struct {
+  int calls;
+} hook_state;
+
+static mimi_err no_bang(void *ctx, const mls_commit_view *v) {
+  hook_state *h = ctx;
+  h->calls++;
+  if (v->new_context->epoch != v->old_context->epoch + 1) return MIMI_ERR_INTERNAL;
+  for (size_t i = 0; i < v->n; i++)
+    if (v->proposals[i].proposal_type == MLS_PROPOSAL_APP_DATA_UPDATE && v->senders[i] != 0)
+      return MIMI_ERR_INTERNAL; /* the validator already let only the admin through */
+  mimi_bytes d = {NULL, 0};
+  mimi_err err = mls_app_data_get(v->new_context->extensions, v->new_context->extensions_count,
+                                  PARTICIPANTS, &d);
+  if (err == MIMI_ERR_NOT_FOUND) return MIMI_OK;
+  if (err != MIMI_OK) return err;
+  bool bang = memchr(d.data, '!', d.len) != NULL;
+  mimi_bytes_free(&d);
+  return bang ? MIMI_ERR_POLICY_DENIED : MIMI_OK;
+}
+
+static void test_commit_hook(void) {
+  hook_state hs[N] = {{0}};
+  mls_commit_hook hooks[N];
+  for (int i = 0; i < N; i++) {
+    hooks[i] = (mls_commit_hook){no_bang, &hs[i]};
+    CHECK_OK(mls_group_set_components(m[i].g, m[i].h, 2, &hooks[i]));
+  }
+  mls_proposal bang = adu(PARTICIPANTS, "!");
+  commit_refused(0, &bang, 1, MIMI_ERR_POLICY_DENIED);
+  CHECK(hs[0].calls == 1);
+  /* the committer without the rule: every receiver refuses, unchanged */
+  CHECK_OK(mls_group_set_components(m[0].g, m[0].h, 2, NULL));
+  mls_commit_options opt = {&bang, 1, false, false};
+  mls_message cm;
+  mls_welcome w;
+  CHECK_OK(mls_group_commit(m[0].g, &opt, &rng, &cm, &w));
+  for (int i = 1; i < N; i++) {
+    mimi_bytes before = snap(m[i].g);
+    mls_authenticated_content ac;
+    mls_staged_commit *sc = NULL;
+    CHECK_OK(mls_group_read(m[i].g, &cm, &ac));
+    CHECK_ERR(mls_group_stage_commit(m[i].g, &ac, &sc), MIMI_ERR_POLICY_DENIED);
+    mls_authenticated_content_free(&ac);
+    same(m[i].g, &before);
+    CHECK(hs[i].calls == 1);
+  }
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  mls_group_discard_pending(m[0].g);
+  CHECK_OK(mls_group_set_components(m[0].g, m[0].h, 2, &hooks[0]));
+  mls_proposal fine = adu(PARTICIPANTS, "F");
+  commit_inline(0, &fine, 1);
+  for (int i = 0; i < N; i++) {
+    CHECK(hs[i].calls == 2);
+    check_participants(i, "AF");
+    CHECK_OK(mls_group_set_components(m[i].g, m[i].h, 2, NULL));
+  }
+  agree();
+}
+
 static void test_persistence(void) {
   mimi_bytes blob = snap(m[2].g);
   mls_group *back = NULL;
@@ -417,11 +481,11 @@ static void test_persistence(void) {
   CHECK_OK(mls_group_app_data(back, PARTICIPANTS, &d));
   mimi_bytes_free(&d);
   mls_component_handler twice[2] = {m[2].h[0], m[2].h[0]};
-  CHECK_ERR(mls_group_set_components(back, twice, 2), MIMI_ERR_INVALID_ARG);
-  CHECK_OK(mls_group_set_components(back, m[2].h, 2));
+  CHECK_ERR(mls_group_set_components(back, twice, 2, NULL), MIMI_ERR_INVALID_ARG);
+  CHECK_OK(mls_group_set_components(back, m[2].h, 2, NULL));
   mls_proposal p = adu(PARTICIPANTS, "Q");
   commit_inline(0, &p, 1);
-  for (int i = 0; i < N; i++) check_participants(i, "AQ");
+  for (int i = 0; i < N; i++) check_participants(i, "AFQ");
   agree();
 }
 
@@ -437,6 +501,7 @@ static void run(uint16_t s_id) {
   test_safe_aad();
   test_handshake_aad();
   test_group_info_dictionary();
+  test_commit_hook();
   test_persistence();
   teardown();
   mimi_test_case();
