@@ -110,7 +110,10 @@ typedef struct {
  * (BAD_PROPOSAL). The callbacks run when we create a commit and when we
  * stage one; any code they return other than MIMI_OK refuses the whole
  * commit and is returned as is (BAD_PROPOSAL, or the application's own
- * code), with no state change. */
+ * code), with no state change. When we commit, cached proposals the
+ * handlers refuse on their own are left out (§12.4 asks for the valid
+ * ones), so a callback may run more than once for one proposal: they must
+ * have no side effects. */
 typedef struct {
   uint16_t component_id;
   /* The component's new data from its current data (NULL when it has

@@ -282,6 +282,25 @@ mimi_err group_apply_app_proposals(const mls_group *g, mls_group *next,
   return err;
 }
 
+bool group_app_proposal_acceptable(const mls_group *g, const mls_proposal *p, uint32_t sender,
+                                   uint32_t committer) {
+  if (p->proposal_type != MLS_PROPOSAL_APP_DATA_UPDATE &&
+      p->proposal_type != MLS_PROPOSAL_APP_EPHEMERAL)
+    return true;
+  if (group_check_app_proposal(g, p, 1, 0) != MIMI_OK) return false;
+  /* a scratch state holding only the GroupContext, which is all the
+   * application proposals touch */
+  mls_group *scratch = calloc(1, sizeof *scratch);
+  if (scratch == NULL) return false;
+  bool by_value = false;
+  group_proposal_list one = {committer, p, &sender, &by_value, 1};
+  bool ok = mimi_clone(mls_group_context_type(), &scratch->ctx, &g->ctx) == MIMI_OK &&
+            group_apply_app_proposals(g, scratch, &one) == MIMI_OK;
+  mls_group_context_free(&scratch->ctx);
+  free(scratch);
+  return ok;
+}
+
 /* ---- required components ------------------------------------------------- */
 
 /* Whether `have` (a leaf's ComponentsList for `id`) covers `need`. */

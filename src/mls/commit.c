@@ -188,7 +188,9 @@ static mimi_err commit_body(const mls_group *g, const mls_commit_options *opt, r
   }
   size_t k = 0;
   for (size_t i = 0; i < g->n_props; i++) {
-    if (skip_cached(g, i)) continue;
+    if (skip_cached(g, i) ||
+        !group_app_proposal_acceptable(g, &g->props[i].proposal, g->props[i].sender, g->own_leaf))
+      continue;
     mls_proposal_or_ref *por = &c->proposals[k];
     por->type = MLS_PROPOSAL_OR_REF_REFERENCE;
     MIMI_TRY(mimi_bytes_copy(&por->reference, g->props[i].ref, g->suite->hash_len));

@@ -162,6 +162,7 @@ MIMI_MUST_CHECK mimi_err group_check_required_components(const mls_group_context
 /* The authenticated_data our handshake messages carry (the empty SafeAAD
  * when the group uses SafeAAD), and the check of a received one. */
 MIMI_MUST_CHECK mimi_err group_default_aad(const mls_group *g, mimi_bytes *out);
+MIMI_MUST_CHECK mimi_err group_context_default_aad(const mls_group_context *ctx, mimi_bytes *out);
 MIMI_MUST_CHECK mimi_err group_check_aad(const mls_group *g, const mimi_bytes *aad);
 
 /* The next epoch of a commit, computed the same way by committer and
@@ -179,6 +180,11 @@ typedef struct {
 MIMI_MUST_CHECK mimi_err group_apply_app_proposals(const mls_group *g, mls_group *next,
                                                    const group_proposal_list *list);
 
+/* Whether a cached AppDataUpdate / AppEphemeral proposal from `sender`
+ * passes the handlers on its own (other proposals: true). A committer
+ * leaves out those that do not (§12.4: only valid proposals are due). */
+bool group_app_proposal_acceptable(const mls_group *g, const mls_proposal *p, uint32_t sender,
+                                   uint32_t committer);
 /* The application's commit hook, if any, on the applied list. */
 MIMI_MUST_CHECK mimi_err group_run_commit_hook(const mls_group *g, const mls_group *next,
                                                const group_proposal_list *list);

@@ -195,9 +195,12 @@ mimi_err mls_external_propose(const mls_group_context *ctx, uint32_t sender_inde
   fc.sender.sender_index = sender_index;
   fc.body.content_type = MLS_CONTENT_PROPOSAL;
   fc.body.proposal = *p;
+  MIMI_TRY(group_context_default_aad(ctx, &fc.authenticated_data));
   mls_authenticated_content ac;
-  MIMI_TRY(mls_authenticated_content_sign(&ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, sig_priv,
-                                          sig_priv_len, &ac));
+  mimi_err serr = mls_authenticated_content_sign(&ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, sig_priv,
+                                                 sig_priv_len, &ac);
+  mimi_bytes_free(&fc.authenticated_data);
+  MIMI_TRY(serr);
   mls_message m;
   memset(&m, 0, sizeof m);
   m.version = MLS_VERSION_MLS10;

@@ -38,10 +38,18 @@ const mls_safe_aad_item *mls_safe_aad_find(const mls_safe_aad *aad, uint16_t com
   return NULL;
 }
 
-mimi_err group_default_aad(const mls_group *g, mimi_bytes *out) {
+mimi_err group_context_default_aad(const mls_group_context *ctx, mimi_bytes *out) {
   *out = (mimi_bytes){NULL, 0};
-  if (!mls_group_uses_safe_aad(g)) return MIMI_OK;
+  mimi_bytes data = {NULL, 0};
+  if (mls_app_data_get(ctx->extensions, ctx->extensions_count, MLS_COMPONENT_SAFE_AAD, &data) !=
+      MIMI_OK)
+    return MIMI_OK;
+  mimi_bytes_free(&data);
   return mls_safe_aad_build(NULL, 0, out);
+}
+
+mimi_err group_default_aad(const mls_group *g, mimi_bytes *out) {
+  return group_context_default_aad(&g->ctx, out);
 }
 
 mimi_err group_check_aad(const mls_group *g, const mimi_bytes *aad) {

@@ -148,7 +148,9 @@ static void deliver_proposal(int from, const mls_message *pm) {
   for (int i = 0; i < N + 1; i++) {
     if (i == from || m[i].g == NULL || !mls_group_active(m[i].g)) continue;
     mls_authenticated_content ac;
-    CHECK_OK(mls_group_read(m[i].g, pm, &ac));
+    mimi_err err = mls_group_read(m[i].g, pm, &ac);
+    CHECK_OK(err);
+    if (err != MIMI_OK) continue;
     CHECK_OK(mls_group_store_proposal(m[i].g, &ac));
     mls_authenticated_content_free(&ac);
   }
@@ -160,7 +162,9 @@ static void deliver(int committer, const mls_message *cm) {
     if (i == committer || m[i].g == NULL || !mls_group_active(m[i].g)) continue;
     mls_authenticated_content ac;
     mls_staged_commit *sc = NULL;
-    CHECK_OK(mls_group_read(m[i].g, cm, &ac));
+    mimi_err err = mls_group_read(m[i].g, cm, &ac);
+    CHECK_OK(err);
+    if (err != MIMI_OK) continue;
     CHECK_OK(mls_group_stage_commit(m[i].g, &ac, &sc));
     if (sc != NULL) mls_group_merge(m[i].g, sc);
     mls_authenticated_content_free(&ac);

@@ -122,7 +122,8 @@ static void test_update_refused(void) {
   mls_welcome_free(&w);
   mls_group_discard_pending(m[2].g);
   CHECK_OK(mls_group_set_components(m[2].g, m[2].h, 2, NULL));
-  /* by reference: member 3 holds member 1's proposal and cannot commit it */
+  /* by reference: member 3 holds member 1's proposal */
+  mls_commit_options opt0 = {NULL, 0, false, false};
   mls_message pm;
   CHECK_OK(mls_group_propose_app_data_update(m[1].g, PARTICIPANTS, (const uint8_t *)"Y", 1, &rng,
                                              &pm));
@@ -131,7 +132,14 @@ static void test_update_refused(void) {
   CHECK_OK(mls_group_store_proposal(m[3].g, &ac));
   mls_authenticated_content_free(&ac);
   mls_message_free(&pm);
-  commit_refused(3, NULL, 0, MIMI_ERR_BAD_PROPOSAL);
+  /* §12.4: only valid proposals are due, so member 3's commit leaves it out */
+  refusals = m[3].app.refusals;
+  CHECK_OK(mls_group_commit(m[3].g, &opt0, &rng, &cm, &w));
+  CHECK(cm.body.public_message.content.body.commit.proposals_count == 0);
+  CHECK(m[3].app.refusals == refusals + 1);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  mls_group_discard_pending(m[3].g);
   /* the next epoch (an admin commit) drops the stale proposal everywhere */
   mls_proposal e = eph(FRANK, "tick");
   commit_inline(0, &e, 1);
@@ -272,8 +280,11 @@ static void test_ephemeral(void) {
     CHECK_MEM(m[i].app.seen, m[i].app.n_seen, "helloworld", 10);
   }
   CHECK_OK(mls_group_merge_pending(m[1].g));
-  /* the creator's handler saw them too; the GroupContext only moved on */
-  CHECK_MEM(m[1].app.seen, m[1].app.n_seen, "helloworld", 10);
+  /* the creator's handler judged them too (the cached one also on its
+   * own, before the commit: callbacks may run more than once); the
+   * GroupContext only moved on */
+  CHECK(m[1].app.n_seen == 15);
+  CHECK_MEM(m[1].app.seen, m[1].app.n_seen, "hellohelloworld", 15);
   const mls_group_context *gc = mls_group_context_of(m[1].g);
   mls_group_context old;
   CHECK_OK(mls_group_context_decode(before_ctx.data, before_ctx.len, &old));
@@ -405,6 +416,71 @@ static void test_group_info_dictionary(void) {
   mls_extension_free(&ext[0]);
 }
 
+/* ext §appdataupdate / §app-ephemeral: "can be sent by an external
+ * sender"; applications may be stricter (our validator only admits leaf
+ * 0, so the hub's AppDataUpdate is refused while its AppEphemeral goes). */
+static void test_external_sender(void) {
+  const mimi_suite *s = mimi_suite_get(suite);
+  mimi_bytes hub_priv, hub_pub;
+  CHECK_OK(mimi_sig_generate(s->sig, &rng, &hub_priv, &hub_pub));
+  mls_external_sender es = {hub_pub, {.credential_type = MLS_CREDENTIAL_BASIC}};
+  es.credential.identity = (mimi_bytes){(uint8_t *)"hub", 3};
+  mls_external_senders list = {&es, 1};
+  const mls_group_context *gc = mls_group_context_of(m[0].g);
+  mls_extension exts[3];
+  exts[0] = gc->extensions[0]; /* views: required_capabilities, dictionary unchanged */
+  exts[1] = gc->extensions[1];
+  exts[2].extension_type = MLS_EXT_EXTERNAL_SENDERS;
+  CHECK_OK(mls_external_senders_encode(&list, &exts[2].extension_data));
+  mls_proposal gce;
+  gce.proposal_type = MLS_PROPOSAL_GROUP_CONTEXT_EXTENSIONS;
+  gce.group_context_extensions.extensions = exts;
+  gce.group_context_extensions.extensions_count = 3;
+  mls_commit_options opt = {&gce, 1, false, false};
+  mls_message cm;
+  mls_welcome w;
+  CHECK_OK(mls_group_commit(m[0].g, &opt, &rng, &cm, &w));
+  deliver(0, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  mimi_bytes_free(&exts[2].extension_data);
+  agree();
+
+  for (int i = 0; i < N; i++) m[i].app.n_seen = 0;
+  mls_proposal e = eph(FRANK, "from-hub");
+  mls_message pm;
+  CHECK_OK(mls_external_propose(mls_group_context_of(m[0].g), 0, &e, hub_priv.data, hub_priv.len,
+                                &pm));
+  deliver_proposal(-1, &pm);
+  mls_message_free(&pm);
+  mls_commit_options none = {NULL, 0, false, false};
+  CHECK_OK(mls_group_commit(m[2].g, &none, &rng, &cm, &w));
+  deliver(2, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  for (int i = 0; i < N; i++)
+    if (i != 2) CHECK_MEM(m[i].app.seen, m[i].app.n_seen, "from-hub", 8);
+  agree();
+
+  mls_proposal u = adu(PARTICIPANTS, "H");
+  CHECK_OK(mls_external_propose(mls_group_context_of(m[0].g), 0, &u, hub_priv.data, hub_priv.len,
+                                &pm));
+  deliver_proposal(-1, &pm);
+  mls_message_free(&pm);
+  /* a committer leaves the refused proposal out and commits the rest */
+  int refusals = m[2].app.refusals;
+  CHECK_OK(mls_group_commit(m[2].g, &none, &rng, &cm, &w));
+  CHECK(cm.body.public_message.content.body.commit.proposals_count == 0);
+  CHECK(m[2].app.refusals == refusals + 1);
+  deliver(2, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+  for (int i = 0; i < N; i++) check_participants(i, "AF");
+  agree();
+  mimi_bytes_free(&hub_priv);
+  mimi_bytes_free(&hub_pub);
+}
+
 /* A commit-level rule (as a room policy would run): no '!' in the
  * participant list, judged on the next GroupContext. */
 typedef struct {
@@ -502,6 +578,7 @@ static void run(uint16_t s_id) {
   test_handshake_aad();
   test_group_info_dictionary();
   test_commit_hook();
+  test_external_sender();
   test_persistence();
   teardown();
   mimi_test_case();
