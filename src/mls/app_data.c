@@ -68,14 +68,41 @@ static const mls_component_data *entry_of(const mls_app_data_dictionary *d, uint
   return NULL;
 }
 
+/* A component's data as a view into the extension, walking the whole
+ * dictionary (ids checked) without decoding it: lookups run on every
+ * message (safe_aad) and a participant list can be large. */
+static mimi_err dictionary_view(const mls_extension *exts, size_t n, uint16_t id,
+                                const uint8_t **data, size_t *len) {
+  const mls_extension *e = group_find_extension(exts, n, MLS_EXT_APP_DATA_DICTIONARY);
+  if (e == NULL) return MIMI_ERR_NOT_FOUND;
+  mimi_reader r = mimi_reader_init(e->extension_data.data, e->extension_data.len), body;
+  if (mimi_read_vec(&r, &body) != MIMI_OK || mimi_reader_done(&r) != MIMI_OK)
+    return MIMI_ERR_BAD_APP_DATA;
+  bool found = false, first = true;
+  uint16_t prev = 0;
+  while (mimi_reader_remaining(&body) > 0) {
+    uint16_t cid;
+    mimi_reader item;
+    if (mimi_read_u16(&body, &cid) != MIMI_OK || mimi_read_vec(&body, &item) != MIMI_OK ||
+        (!first && cid <= prev))
+      return MIMI_ERR_BAD_APP_DATA;
+    if (cid == id) {
+      found = true;
+      *len = mimi_reader_remaining(&item);
+      if (mimi_read_view(&item, *len, data) != MIMI_OK) return MIMI_ERR_BAD_APP_DATA;
+    }
+    first = false;
+    prev = cid;
+  }
+  return found ? MIMI_OK : MIMI_ERR_NOT_FOUND;
+}
+
 mimi_err mls_app_data_get(const mls_extension *exts, size_t n, uint16_t component_id,
                           mimi_bytes *out) {
-  mls_app_data_dictionary d;
-  MIMI_TRY(dictionary_of(exts, n, &d, NULL));
-  const mls_component_data *e = entry_of(&d, component_id);
-  mimi_err err = e == NULL ? MIMI_ERR_NOT_FOUND : mimi_bytes_dup(out, &e->data);
-  mls_app_data_dictionary_free(&d);
-  return err;
+  const uint8_t *data;
+  size_t len;
+  MIMI_TRY(dictionary_view(exts, n, component_id, &data, &len));
+  return mimi_bytes_copy(out, data, len);
 }
 
 mimi_err mls_group_app_data(const mls_group *g, uint16_t component_id, mimi_bytes *out) {
@@ -345,9 +372,11 @@ mimi_err group_check_required_components(const mls_group_context *ctx, const mls
   return MIMI_OK;
 }
 
-bool mls_group_uses_safe_aad(const mls_group *g) {
-  mimi_bytes data = {NULL, 0};
-  if (mls_group_app_data(g, MLS_COMPONENT_SAFE_AAD, &data) != MIMI_OK) return false;
-  mimi_bytes_free(&data);
-  return true;
+bool group_context_uses_safe_aad(const mls_group_context *ctx) {
+  const uint8_t *data;
+  size_t len;
+  return dictionary_view(ctx->extensions, ctx->extensions_count, MLS_COMPONENT_SAFE_AAD, &data,
+                         &len) == MIMI_OK;
 }
+
+bool mls_group_uses_safe_aad(const mls_group *g) { return group_context_uses_safe_aad(&g->ctx); }

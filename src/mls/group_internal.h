@@ -163,6 +163,8 @@ MIMI_MUST_CHECK mimi_err group_check_required_components(const mls_group_context
  * when the group uses SafeAAD), and the check of a received one. */
 MIMI_MUST_CHECK mimi_err group_default_aad(const mls_group *g, mimi_bytes *out);
 MIMI_MUST_CHECK mimi_err group_context_default_aad(const mls_group_context *ctx, mimi_bytes *out);
+/* The safe_aad component is in ctx's app_data_dictionary. */
+bool group_context_uses_safe_aad(const mls_group_context *ctx);
 MIMI_MUST_CHECK mimi_err group_check_aad(const mls_group *g, const mimi_bytes *aad);
 
 /* The next epoch of a commit, computed the same way by committer and

@@ -40,11 +40,7 @@ const mls_safe_aad_item *mls_safe_aad_find(const mls_safe_aad *aad, uint16_t com
 
 mimi_err group_context_default_aad(const mls_group_context *ctx, mimi_bytes *out) {
   *out = (mimi_bytes){NULL, 0};
-  mimi_bytes data = {NULL, 0};
-  if (mls_app_data_get(ctx->extensions, ctx->extensions_count, MLS_COMPONENT_SAFE_AAD, &data) !=
-      MIMI_OK)
-    return MIMI_OK;
-  mimi_bytes_free(&data);
+  if (!group_context_uses_safe_aad(ctx)) return MIMI_OK;
   return mls_safe_aad_build(NULL, 0, out);
 }
 
