@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev libcbor-dev libjansson-dev openssl"
+PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libssl-dev libcbor-dev libjansson-dev openssl libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libsqlite3-dev"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 deps() {

@@ -13,13 +13,8 @@
 #include <string.h>
 
 #include "mimi/mls.h"
+#include "mls_bench_client.h"
 #include "util.h"
-
-typedef struct {
-  mimi_bytes sig_priv, sig_pub;
-  mls_credential cred;
-  mls_key_package_bundle kp;
-} client;
 
 typedef struct {
   uint16_t suite;
@@ -30,27 +25,6 @@ typedef struct {
   mls_welcome welcome; /* adding one more member, for joining */
   client joiner;
 } bench_group;
-
-static void make_client(uint16_t suite, client *c, uint32_t i) {
-  const mimi_suite *s = mimi_suite_get(suite);
-  memset(c, 0, sizeof *c);
-  BENCH_OK(mimi_sig_generate(s->sig, mimi_rng_system(), &c->sig_priv, &c->sig_pub));
-  c->cred.credential_type = MLS_CREDENTIAL_BASIC;
-  BENCH_OK(mimi_bytes_copy(&c->cred.identity, (const uint8_t *)&i, sizeof i));
-  mls_key_package_options o;
-  memset(&o, 0, sizeof o);
-  o.credential = &c->cred;
-  o.sig_priv = c->sig_priv.data;
-  o.sig_priv_len = c->sig_priv.len;
-  BENCH_OK(mls_key_package_create(&c->kp, suite, &o, mimi_rng_system()));
-}
-
-static void free_client(client *c) {
-  mls_key_package_bundle_free(&c->kp);
-  mimi_bytes_free(&c->sig_priv);
-  mimi_bytes_free(&c->sig_pub);
-  mls_credential_free(&c->cred);
-}
 
 /* a commits; b stages and merges. */
 static void round_trip(bench_group *g, const mls_commit_options *opt, mls_welcome *w) {

@@ -120,7 +120,12 @@ extern "C" {
   E(FRANK_BAD_SIGNATURE, 146, "franking integrity signature invalid")           \
   E(FRANK_SENDER_MISMATCH, 147, "sender URI does not match the sender")         \
   E(FRANK_ROOM_MISMATCH, 148, "room URI does not match the room")               \
-  E(FRANK_SERVER_MISMATCH, 149, "server frank does not match the hub key")
+  E(FRANK_SERVER_MISMATCH, 149, "server frank does not match the hub key")    \
+  /* provider */                                                                \
+  E(PROVIDER_CONFIG, 160, "invalid provider configuration")                     \
+  E(STORE, 161, "storage backend failure")                                      \
+  E(STORE_CONFLICT, 162, "record already exists")                               \
+  E(HTTP, 163, "HTTP transport failure")
 
 typedef enum {
 #define MIMI_ERR_ENUM_(name, code, msg) MIMI_ERR_##name = code,

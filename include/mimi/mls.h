@@ -314,5 +314,7 @@ void mls_secret_tree_discard(mls_secret_tree_ticket *ticket);
 #include "mimi/mls_tree.h"
 /* The group state machine (§10-§12) likewise. */
 #include "mimi/mls_group.h"
+/* The hub's secret-free view of a group likewise. */
+#include "mimi/mls_public_group.h"
 
 #endif /* MIMI_MLS_H */

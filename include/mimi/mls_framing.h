@@ -93,6 +93,17 @@ MIMI_MUST_CHECK mimi_err mls_public_message_unprotect(const mls_framing_epoch *e
                                                       const mls_signer_lookup *signer,
                                                       mls_authenticated_content *out);
 
+/* §6.2 the same checks for a receiver outside the group (the hub), except
+ * the membership tag: it needs the membership_key, which only members
+ * have, so it is neither checked nor required (ep->membership_key is
+ * ignored). §6.2 says the tag MUST be checked when decoding, which only a
+ * member can do; for the hub the signature is what binds a message to its
+ * sender (see docs/spec-notes.md). */
+MIMI_MUST_CHECK mimi_err mls_public_message_unprotect_nonmember(const mls_framing_epoch *ep,
+                                                                const mls_public_message *in,
+                                                                const mls_signer_lookup *signer,
+                                                                mls_authenticated_content *out);
+
 /* §6.3 An AuthenticatedContent (wire_format private, member sender:
  * BAD_SENDER otherwise) as a PrivateMessage, with `padding` zero bytes in
  * the plaintext and a fresh reuse_guard from rng. Uses up the next

@@ -425,3 +425,29 @@ mimi_err mls_group_stage_commit(const mls_group *g, const mls_authenticated_cont
   *out = sc;
   return MIMI_OK;
 }
+
+/* ---- shared with the hub's public group (public_group_commit.c) --------- */
+
+mimi_err group_resolve_commit(const mls_group *g, const mls_commit *c, uint32_t committer,
+                              group_proposal_list *out) {
+  resolved r;
+  memset(&r, 0, sizeof r);
+  mimi_err err = resolve(g, c, committer, &r);
+  if (err != MIMI_OK) {
+    resolved_free(&r);
+    return err;
+  }
+  *out = as_list(&r, committer);
+  return MIMI_OK;
+}
+
+void group_proposal_list_free(group_proposal_list *l) {
+  resolved r = {(mls_proposal *)l->props, (uint32_t *)l->proposers, (bool *)l->by_value, l->n};
+  resolved_free(&r);
+  memset(l, 0, sizeof *l);
+}
+
+mimi_err group_add_external_committer(mls_group *next, const mls_update_path *path,
+                                      uint32_t *committer) {
+  return external_committer(next, path, committer);
+}

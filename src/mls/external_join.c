@@ -229,3 +229,8 @@ mimi_err mls_group_join_external_self_removes(
   free(w.refs);
   return err;
 }
+
+mimi_err group_load_epoch_from_info(mls_group *g, const mls_group_info *gi,
+                                    const mls_ratchet_tree *tree) {
+  return load_prev(g, gi, tree);
+}

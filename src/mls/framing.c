@@ -181,9 +181,9 @@ mimi_err mls_public_message_protect(const mls_framing_epoch *ep,
   return MIMI_OK;
 }
 
-mimi_err mls_public_message_unprotect(const mls_framing_epoch *ep, const mls_public_message *in,
-                                      const mls_signer_lookup *signer,
-                                      mls_authenticated_content *out) {
+static mimi_err unprotect_public(const mls_framing_epoch *ep, const mls_public_message *in,
+                                 const mls_signer_lookup *signer, bool check_tag,
+                                 mls_authenticated_content *out) {
   const mimi_suite *s;
   MIMI_TRY(mls_framing_suite(ep, &s));
   MIMI_TRY(mls_framing_check_epoch(ep, &in->content.group_id, in->content.epoch));
@@ -197,7 +197,7 @@ mimi_err mls_public_message_unprotect(const mls_framing_epoch *ep, const mls_pub
   view.signature = in->signature;
   view.confirmation_tag = in->confirmation_tag;
 
-  if (in->content.sender.sender_type == MLS_SENDER_MEMBER) {
+  if (check_tag && in->content.sender.sender_type == MLS_SENDER_MEMBER) {
     if (ep->membership_key == NULL) return MIMI_ERR_INVALID_ARG;
     mimi_bytes want;
     MIMI_TRY(mls_membership_tag(ep, &view, &want));
@@ -213,4 +213,17 @@ mimi_err mls_public_message_unprotect(const mls_framing_epoch *ep, const mls_pub
   MIMI_TRY(mimi_clone(mls_authenticated_content_type(), &ac, &view));
   *out = ac;
   return MIMI_OK;
+}
+
+mimi_err mls_public_message_unprotect(const mls_framing_epoch *ep, const mls_public_message *in,
+                                      const mls_signer_lookup *signer,
+                                      mls_authenticated_content *out) {
+  return unprotect_public(ep, in, signer, true, out);
+}
+
+mimi_err mls_public_message_unprotect_nonmember(const mls_framing_epoch *ep,
+                                                const mls_public_message *in,
+                                                const mls_signer_lookup *signer,
+                                                mls_authenticated_content *out) {
+  return unprotect_public(ep, in, signer, false, out);
 }

@@ -239,4 +239,33 @@ MIMI_MUST_CHECK mimi_err group_verify_group_info(const mls_group_info *gi, const
 MIMI_MUST_CHECK mimi_err group_load_group_info(const mls_group_info *gi,
                                                const mls_ratchet_tree *given, mls_rtree **out);
 
+
+/* ---- shared with the hub's public group (public_group*.c) ---------------
+ * The hub keeps its view of a group in an mls_group shell with no secrets,
+ * no private keys and own_leaf GROUP_NO_LEAF, so that the proposal rules
+ * (mls_group_check_proposals), their application (group_apply_proposals),
+ * the proposal cache and the sender lookup are the member engine's own. */
+
+/* A PublicMessage of g's epoch with every §6.2 check but the membership
+ * tag (mls_public_message_unprotect_nonmember). */
+MIMI_MUST_CHECK mimi_err group_read_public_nonmember(const mls_group *g,
+                                                     const mls_public_message *in,
+                                                     mls_authenticated_content *out);
+/* The proposal list of a received Commit: by-reference proposals from g's
+ * cache (BAD_PROPOSAL if absent, or any reference in an external commit).
+ * The arrays are owned by *out (group_proposal_list_free); the proposals
+ * are views into g's cache and c. */
+MIMI_MUST_CHECK mimi_err group_resolve_commit(const mls_group *g, const mls_commit *c,
+                                              uint32_t committer, group_proposal_list *out);
+void group_proposal_list_free(group_proposal_list *l);
+/* §12.4.3.2 receiving side: the external joiner's leaf index in next,
+ * holding a stand-in leaf that the UpdatePath then replaces. */
+MIMI_MUST_CHECK mimi_err group_add_external_committer(mls_group *next,
+                                                      const mls_update_path *path,
+                                                      uint32_t *committer);
+/* The epoch a GroupInfo describes, into an empty g: tree (ratchet_tree
+ * extension or `tree`, validated), signature, context, interim hash. */
+MIMI_MUST_CHECK mimi_err group_load_epoch_from_info(mls_group *g, const mls_group_info *gi,
+                                                    const mls_ratchet_tree *tree);
+
 #endif /* MIMI_MLS_GROUP_INTERNAL_H */

@@ -224,3 +224,16 @@ mimi_err mls_group_unprotect(mls_group *g, const mls_message *msg, mimi_bytes *d
   mls_authenticated_content_free(&ac);
   return err;
 }
+
+/* ---- the hub's view (public_group.c) ------------------------------------ */
+
+mimi_err group_read_public_nonmember(const mls_group *g, const mls_public_message *in,
+                                     mls_authenticated_content *out) {
+  mls_framing_epoch ep = group_framing(g);
+  ep.membership_key = NULL;
+  signer_ctx c = {g, {NULL, 0}};
+  mls_signer_lookup lookup = {signer_get, &c};
+  mimi_err err = mls_public_message_unprotect_nonmember(&ep, in, &lookup, out);
+  mimi_bytes_free(&c.key);
+  return err;
+}

@@ -11,92 +11,9 @@
  * every message must reach everyone. */
 #include <stdlib.h>
 
-#include "harness.h"
-#include "mimi/mls.h"
+#include "group_world.h"
 
-#define MAX 16
-#define EXT_APP 0xff00
-
-static const uint8_t psk_id[] = "external-psk-1", psk_value[] = "a shared secret";
-
-static mimi_err psk_get(void *ctx, const mls_pre_shared_key_id *id, const uint8_t **psk,
-                        size_t *len) {
-  (void)ctx;
-  if (id->source.psktype != MLS_PSK_EXTERNAL ||
-      id->source.external.psk_id.len != sizeof psk_id - 1 ||
-      memcmp(id->source.external.psk_id.data, psk_id, sizeof psk_id - 1) != 0)
-    return MIMI_ERR_NOT_FOUND;
-  *psk = psk_value;
-  *len = sizeof psk_value - 1;
-  return MIMI_OK;
-}
-static const mls_psk_store store = {psk_get, NULL};
-
-typedef struct {
-  bool in; /* a member right now */
-  mimi_bytes sig_priv, sig_pub;
-  mls_credential cred;
-  mls_key_package_bundle kp;
-  mls_group *g;
-} member;
-
-typedef struct {
-  uint16_t suite;
-  member m[MAX];
-  mimi_test_prng prng;
-  mimi_rng rng;
-  uint32_t next_name;
-} world;
-
-static mls_group_config config(int i) {
-  mls_group_config c = mls_group_config_default();
-  c.encrypt_handshake = i % 2 == 1; /* both framings in one group */
-  c.psks = &store;
-  c.resumption_psk_epochs = 4;
-  return c;
-}
-
-static void fresh_key_package(world *w, member *x) {
-  const mimi_suite *s = mimi_suite_get(w->suite);
-  mls_key_package_bundle_free(&x->kp);
-  if (x->sig_priv.len == 0) {
-    CHECK_OK(mimi_sig_generate(s->sig, &w->rng, &x->sig_priv, &x->sig_pub));
-    x->cred.credential_type = MLS_CREDENTIAL_BASIC;
-    char name[32];
-    int n = snprintf(name, sizeof name, "member-%u", w->next_name++);
-    CHECK_OK(mimi_bytes_copy(&x->cred.identity, (const uint8_t *)name, (size_t)n));
-  }
-  static const uint16_t extra[] = {EXT_APP};
-  mls_key_package_options o;
-  memset(&o, 0, sizeof o);
-  o.credential = &x->cred;
-  o.sig_priv = x->sig_priv.data;
-  o.sig_priv_len = x->sig_priv.len;
-  o.extra_extensions = extra;
-  o.n_extra_extensions = 1;
-  CHECK_OK(mls_key_package_create(&x->kp, w->suite, &o, &w->rng));
-  CHECK_OK(mls_key_package_validate(&x->kp.key_package, w->suite, 0));
-}
-
-static void member_free(member *x) {
-  mls_group_free(x->g);
-  mls_key_package_bundle_free(&x->kp);
-  mimi_bytes_free(&x->sig_priv);
-  mimi_bytes_free(&x->sig_pub);
-  mls_credential_free(&x->cred);
-  memset(x, 0, sizeof *x);
-}
-
-/* A proposal or application message from `from` to every other member. */
-static void broadcast_proposal(world *w, int from, const mls_message *msg) {
-  for (int i = 0; i < MAX; i++) {
-    if (!w->m[i].in || i == from) continue;
-    mls_authenticated_content ac;
-    CHECK_OK(mls_group_read(w->m[i].g, msg, &ac));
-    CHECK_OK(mls_group_store_proposal(w->m[i].g, &ac));
-    mls_authenticated_content_free(&ac);
-  }
-}
+#define MAX WORLD_MAX
 
 static void check_agreement(world *w) {
   int first = -1;
@@ -144,152 +61,19 @@ static void chat(world *w) {
   }
 }
 
-/* `committer` commits everything cached (plus inline proposals); everyone
- * else stages and merges; joiners (the `joining` slots) join from the
- * Welcome; removed members drop out. */
-static void commit_round(world *w, int committer, const mls_proposal *inl, size_t n_inl,
-                         const int *joining, size_t n_joining, bool force_path) {
-  mls_commit_options opt = {inl, n_inl, force_path, w->next_name % 2 == 0};
-  mls_message cm;
-  mls_welcome wel;
-  mimi_err err = mls_group_commit(w->m[committer].g, &opt, &w->rng, &cm, &wel);
-  CHECK_OK(err);
-  if (err != MIMI_OK) return;
-  bool leaving[MAX] = {false};
-  for (int i = 0; i < MAX; i++) {
-    if (!w->m[i].in || i == committer) continue;
-    mls_authenticated_content ac;
-    mls_staged_commit *sc = NULL;
-    err = mls_group_read(w->m[i].g, &cm, &ac);
-    CHECK_OK(err);
-    if (err != MIMI_OK) continue;
-    err = mls_group_stage_commit(w->m[i].g, &ac, &sc);
-    CHECK_OK(err);
-    mls_authenticated_content_free(&ac);
-    if (err != MIMI_OK) continue;
-    leaving[i] = mls_staged_commit_removes_self(sc);
-    mls_group_merge(w->m[i].g, sc);
-    if (leaving[i]) CHECK(!mls_group_active(w->m[i].g));
-  }
-  CHECK_OK(mls_group_merge_pending(w->m[committer].g));
-  CHECK(wel.secrets_count == n_joining);
-  mls_ratchet_tree tree;
-  mimi_bytes tb;
-  CHECK_OK(mls_rtree_encode(mls_group_tree(w->m[committer].g), &tb));
-  CHECK_OK(mls_ratchet_tree_decode(tb.data, tb.len, &tree));
-  for (size_t j = 0; j < n_joining; j++) {
-    member *x = &w->m[joining[j]];
-    mls_group_config cfg = config(joining[j]);
-    err = mls_group_join(&x->g, &wel, &x->kp, x->sig_priv.data, x->sig_priv.len,
-                         opt.welcome_with_tree ? NULL : &tree, &cfg);
-    CHECK_OK(err);
-    x->in = err == MIMI_OK;
-  }
-  for (int i = 0; i < MAX; i++)
-    if (leaving[i]) {
-      mls_group_free(w->m[i].g);
-      w->m[i].g = NULL;
-      w->m[i].in = false;
-      fresh_key_package(w, &w->m[i]);
-    }
-  mimi_bytes_free(&tb);
-  mls_ratchet_tree_free(&tree);
-  mls_message_free(&cm);
-  mls_welcome_free(&wel);
+static void after_epoch(world *w, int committer) {
+  (void)committer;
   check_agreement(w);
   chat(w);
 }
 
-static void world_init(world *w, uint16_t suite, uint64_t seed) {
-  memset(w, 0, sizeof *w);
-  w->suite = suite;
-  w->rng = mimi_test_rng_prng(&w->prng, seed);
-  for (int i = 0; i < MAX; i++) fresh_key_package(w, &w->m[i]);
-  mls_group_config cfg = config(0);
-  static const uint8_t gid[] = "lifecycle-group";
-  CHECK_OK(mls_group_create(&w->m[0].g, gid, sizeof gid - 1, &w->m[0].kp, w->m[0].sig_priv.data,
-                            w->m[0].sig_priv.len, NULL, 0, &cfg, &w->rng));
-  w->m[0].in = true;
-  CHECK(mls_group_epoch(w->m[0].g) == 0);
-}
-
-static void world_free(world *w) {
-  for (int i = 0; i < MAX; i++) member_free(&w->m[i]);
-}
-
-static mls_proposal add_of(member *x) {
-  mls_proposal p;
-  p.proposal_type = MLS_PROPOSAL_ADD;
-  p.add.key_package = x->kp.key_package; /* view */
-  return p;
-}
-
-static int count_in(const world *w) {
-  int n = 0;
-  for (int i = 0; i < MAX; i++) n += w->m[i].in;
-  return n;
-}
-
-static int random_member(world *w, int not) {
-  for (;;) {
-    int i = (int)(mimi_test_prng_next(&w->prng) % MAX);
-    if (w->m[i].in && i != not) return i;
-  }
-}
-
-static void reload(world *w, int i) {
-  mimi_bytes blob;
-  mls_group *g2 = NULL;
-  CHECK_OK(mls_group_serialize(w->m[i].g, &blob));
-  CHECK_OK(mls_group_deserialize(&g2, blob.data, blob.len, &store));
-  mimi_bytes b2;
-  CHECK_OK(mls_group_serialize(g2, &b2));
-  CHECK_BYTES(blob, b2);
-  mimi_bytes_free(&blob);
-  mimi_bytes_free(&b2);
-  mls_group_free(w->m[i].g);
-  w->m[i].g = g2;
-}
-
-/* `joiner` joins by external commit from a GroupInfo of `from` (taking
- * over its old leaf when it is a member already); everyone else processes
- * the commit. */
-static void external_round(world *w, int joiner, int from) {
-  member *x = &w->m[joiner];
-  mls_group_info gi;
-  CHECK_OK(mls_group_group_info(w->m[from].g, true, true, &gi));
-  uint32_t old = x->in ? mls_group_own_leaf(x->g) : UINT32_MAX;
-  fresh_key_package(w, x);
-  mls_group_config cfg = config(joiner);
-  mls_group *g = NULL;
-  mls_message cm;
-  mimi_err err = mls_group_join_external(&g, &gi, NULL, &x->kp, x->sig_priv.data,
-                                         x->sig_priv.len, old, &cfg, &w->rng, &cm);
-  CHECK_OK(err);
-  mls_group_info_free(&gi);
-  if (err != MIMI_OK) return;
-  for (int i = 0; i < MAX; i++) {
-    if (!w->m[i].in || i == joiner) continue;
-    mls_authenticated_content ac;
-    mls_staged_commit *sc = NULL;
-    CHECK_OK(mls_group_read(w->m[i].g, &cm, &ac));
-    CHECK_OK(mls_group_stage_commit(w->m[i].g, &ac, &sc));
-    if (sc != NULL) mls_group_merge(w->m[i].g, sc);
-    mls_authenticated_content_free(&ac);
-  }
-  mls_message_free(&cm);
-  mls_group_free(x->g);
-  x->g = g;
-  x->in = true;
-  check_agreement(w);
-  chat(w);
-}
+static void world_setup(world *w) { w->hooks.epoch = after_epoch; }
 
 /* The scripted tour: each kind of step once, in order. */
 static void scripted(uint16_t suite) {
   world w;
   world_init(&w, suite, 7 + suite);
-  mls_proposal p[3] = {add_of(&w.m[1]), add_of(&w.m[2]), add_of(&w.m[3])};
+  mls_proposal p[3] = {mt_add_of(&w.m[1]), mt_add_of(&w.m[2]), mt_add_of(&w.m[3])};
   int j3[3] = {1, 2, 3};
   commit_round(&w, 0, p, 3, j3, 3, false); /* adds by value, no path */
   CHECK(count_in(&w) == 4);
@@ -318,7 +102,8 @@ static void scripted(uint16_t suite) {
   commit_round(&w, 3, NULL, 0, NULL, 0, false);
   CHECK(!w.m[1].in && count_in(&w) == 3);
 
-  CHECK_OK(mls_group_propose_external_psk(w.m[2].g, psk_id, sizeof psk_id - 1, &w.rng, &msg));
+  CHECK_OK(mls_group_propose_external_psk(w.m[2].g, mt_psk_id, sizeof mt_psk_id - 1, &w.rng,
+                                          &msg));
   broadcast_proposal(&w, 2, &msg);
   mls_message_free(&msg);
   commit_round(&w, 0, NULL, 0, NULL, 0, true);
@@ -352,56 +137,6 @@ static void scripted(uint16_t suite) {
   for (int i = 0; i < MAX; i++)
     if (w.m[i].in) reload(&w, i);
   commit_round(&w, 0, NULL, 0, NULL, 0, false); /* empty commit: path only */
-  mimi_test_case();
-  world_free(&w);
-}
-
-/* Seeded random evolution. */
-static void evolve(uint16_t suite, uint64_t seed, int steps) {
-  world w;
-  world_init(&w, suite, seed);
-  for (int step = 0; step < steps; step++) {
-    int n = count_in(&w);
-    unsigned op = (unsigned)(mimi_test_prng_next(&w.prng) % 6);
-    int committer = random_member(&w, -1);
-    mls_message msg;
-    if (op <= 1 && n < MAX) { /* add one or two */
-      int joining[2], nj = 0;
-      mls_proposal p[2];
-      for (int i = 0; i < MAX && nj < 1 + (int)op && n + nj < MAX; i++)
-        if (!w.m[i].in) {
-          p[nj] = add_of(&w.m[i]);
-          joining[nj++] = i;
-        }
-      commit_round(&w, committer, p, (size_t)nj, joining, (size_t)nj, false);
-    } else if (op == 2 && n > 2) { /* remove, proposed by someone, committed by another */
-      int proposer = random_member(&w, -1);
-      int victim = random_member(&w, proposer);
-      CHECK_OK(mls_group_propose_remove(w.m[proposer].g, mls_group_own_leaf(w.m[victim].g),
-                                        &w.rng, &msg));
-      broadcast_proposal(&w, proposer, &msg);
-      mls_message_free(&msg);
-      commit_round(&w, random_member(&w, victim), NULL, 0, NULL, 0, false);
-    } else if (op == 3 && n > 1) { /* update by reference */
-      int who = random_member(&w, -1);
-      CHECK_OK(mls_group_propose_update(w.m[who].g, &w.rng, &msg));
-      broadcast_proposal(&w, who, &msg);
-      mls_message_free(&msg);
-      commit_round(&w, random_member(&w, who), NULL, 0, NULL, 0, false);
-    } else if (op == 5 && step % 3 == 0) { /* external join or resync */
-      int j = (int)(mimi_test_prng_next(&w.prng) % MAX);
-      if (w.m[j].in || n < MAX) external_round(&w, j, random_member(&w, j));
-    } else if (op == 4 && n > 2) { /* self-remove */
-      int who = random_member(&w, -1);
-      CHECK_OK(mls_group_propose_self_remove(w.m[who].g, &w.rng, &msg));
-      broadcast_proposal(&w, who, &msg);
-      mls_message_free(&msg);
-      commit_round(&w, random_member(&w, who), NULL, 0, NULL, 0, false);
-    } else {
-      commit_round(&w, committer, NULL, 0, NULL, 0, true);
-    }
-    if (step % 25 == 24) reload(&w, random_member(&w, -1));
-  }
   mimi_test_case();
   world_free(&w);
 }

@@ -6,55 +6,10 @@
  * deserialize mid-way keeps following. Expected values: the vectors. */
 #include <stdlib.h>
 
-#include "harness.h"
-#include "mimi/mls.h"
-
-typedef struct {
-  mimi_bytes *ids, *values;
-  size_t n;
-} psk_table;
-
-static mimi_err psk_get(void *ctx, const mls_pre_shared_key_id *id, const uint8_t **psk,
-                        size_t *len) {
-  psk_table *t = ctx;
-  if (id->source.psktype != MLS_PSK_EXTERNAL) return MIMI_ERR_NOT_FOUND;
-  for (size_t i = 0; i < t->n; i++)
-    if (mimi_bytes_eq(&t->ids[i], &id->source.external.psk_id)) {
-      *psk = t->values[i].data;
-      *len = t->values[i].len;
-      return MIMI_OK;
-    }
-  return MIMI_ERR_NOT_FOUND;
-}
+#include "mls_test_util.h"
 
 static mimi_err decode_message(json_t *v, const char *key, mls_message *m) {
-  mimi_bytes b = mimi_vec_hex(v, key);
-  mimi_err err = mls_message_decode(b.data, b.len, m);
-  mimi_bytes_free(&b);
-  return err;
-}
-
-/* Some suite-5 (P-521) private keys in the vectors have 65 bytes: the
- * generator dropped a leading zero of the 66-byte scalar (Nsk, RFC 9180
- * §7.1). Put it back. */
-static mimi_bytes hpke_priv(json_t *v, const char *key, uint16_t suite) {
-  mimi_bytes b = mimi_vec_hex(v, key);
-  size_t nsk = mimi_suite_get(suite)->kem_priv_len;
-  if (b.len >= nsk) return b;
-  mimi_bytes p;
-  if (mimi_bytes_alloc(&p, nsk) != MIMI_OK) exit(2);
-  memcpy(p.data + (nsk - b.len), b.data, b.len);
-  mimi_bytes_free(&b);
-  return p;
-}
-
-static bool same_authenticator(const mls_group *g, json_t *obj, const char *key) {
-  size_t len;
-  const uint8_t *ea = mls_group_epoch_authenticator(g, &len);
-  mimi_bytes want = mimi_vec_hex(obj, key);
-  bool ok = want.len == len && memcmp(want.data, ea, len) == 0;
-  mimi_bytes_free(&want);
-  return ok;
+  return mt_decode_hex_message(json_object_get(v, key), m);
 }
 
 /* One epoch: cache the proposals, stage and merge the commit. */
@@ -85,59 +40,26 @@ static bool run_epoch(mls_group *g, json_t *ep) {
     mls_authenticated_content_free(&ac);
   }
   mls_message_free(&m);
-  return err == MIMI_OK && same_authenticator(g, ep, "epoch_authenticator");
+  return err == MIMI_OK && mt_same_authenticator(g, ep, "epoch_authenticator");
 }
 
 static void run_case(json_t *v, size_t index) {
-  uint16_t suite = (uint16_t)mimi_vec_int(v, "cipher_suite");
-  json_t *psks = json_object_get(v, "external_psks");
-  psk_table pt = {NULL, NULL, json_array_size(psks)};
-  pt.ids = calloc(pt.n + 1, sizeof *pt.ids);
-  pt.values = calloc(pt.n + 1, sizeof *pt.values);
-  for (size_t i = 0; i < pt.n; i++) {
-    pt.ids[i] = mimi_vec_hex(json_array_get(psks, i), "psk_id");
-    pt.values[i] = mimi_vec_hex(json_array_get(psks, i), "psk");
-  }
-  mls_psk_store store = {psk_get, &pt};
-  mls_group_config cfg = mls_group_config_default();
-  cfg.psks = &store;
-
-  mls_key_package_bundle kp;
-  memset(&kp, 0, sizeof kp);
-  mls_message kpm, wm;
-  CHECK_OK(decode_message(v, "key_package", &kpm));
-  CHECK(kpm.body.wire_format == MLS_WIRE_KEY_PACKAGE);
-  kp.key_package = kpm.body.key_package;
-  kp.init_priv = hpke_priv(v, "init_priv", suite);
-  kp.encryption_priv = hpke_priv(v, "encryption_priv", suite);
-  mimi_bytes sig_priv = mimi_vec_hex(v, "signature_priv");
-  CHECK(kp.key_package.cipher_suite == suite);
-  CHECK_OK(mls_key_package_validate(&kp.key_package, suite, 0));
-  CHECK_OK(decode_message(v, "welcome", &wm));
-
-  mls_ratchet_tree tree, *treep = NULL;
-  memset(&tree, 0, sizeof tree);
-  if (json_is_string(json_object_get(v, "ratchet_tree"))) {
-    mimi_bytes tb = mimi_vec_hex(v, "ratchet_tree");
-    CHECK_OK(mls_ratchet_tree_decode(tb.data, tb.len, &tree));
-    mimi_bytes_free(&tb);
-    treep = &tree;
-  }
+  mt_passive_case pc;
+  mt_passive_case_load(&pc, v);
   mls_group *g = NULL;
-  mimi_err err =
-      mls_group_join(&g, &wm.body.welcome, &kp, sig_priv.data, sig_priv.len, treep, &cfg);
+  mimi_err err = mt_passive_case_join(&pc, &g);
   CHECK_OK(err);
-  bool ok = err == MIMI_OK && same_authenticator(g, v, "initial_epoch_authenticator");
+  bool ok = err == MIMI_OK && mt_same_authenticator(g, v, "initial_epoch_authenticator");
   json_t *epochs = json_object_get(v, "epochs");
   for (size_t e = 0; ok && e < json_array_size(epochs); e++) {
     ok = run_epoch(g, json_array_get(epochs, e));
-    if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, suite, e);
+    if (!ok) fprintf(stderr, "case %zu (suite %u): epoch %zu differs\n", index, pc.suite, e);
     /* every other epoch, continue from a serialized copy */
     if (ok && e % 2 == 0) {
       mimi_bytes blob;
       mls_group *g2 = NULL;
       CHECK_OK(mls_group_serialize(g, &blob));
-      CHECK_OK(mls_group_deserialize(&g2, blob.data, blob.len, &store));
+      CHECK_OK(mls_group_deserialize(&g2, blob.data, blob.len, &pc.store));
       mimi_bytes_free(&blob);
       if (g2 != NULL) {
         mls_group_free(g);
@@ -148,33 +70,11 @@ static void run_case(json_t *v, size_t index) {
   CHECK(ok);
   if (ok) mimi_test_case();
   mls_group_free(g);
-  mls_ratchet_tree_free(&tree);
-  mls_message_free(&wm);
-  mls_message_free(&kpm);
-  mimi_bytes_free(&kp.init_priv);
-  mimi_bytes_free(&kp.encryption_priv);
-  mimi_bytes_free(&sig_priv);
-  for (size_t i = 0; i < pt.n; i++) {
-    mimi_bytes_free(&pt.ids[i]);
-    mimi_bytes_free(&pt.values[i]);
-  }
-  free(pt.ids);
-  free(pt.values);
-}
-
-static void run_file(const char *path) {
-  json_t *root = mimi_vec_load(path);
-  size_t step = 1;
-  /* Under sanitizers every case still runs its join; only MIMI_SUBSAMPLE
-   * thins them out. */
-  const char *sub = getenv("MIMI_SUBSAMPLE");
-  if (sub != NULL && atoi(sub) > 1) step = (size_t)atoi(sub);
-  for (size_t i = 0; i < json_array_size(root); i += step) run_case(json_array_get(root, i), i);
-  json_decref(root);
+  mt_passive_case_free(&pc);
 }
 
 int main(void) {
-  run_file("mls/passive-client-welcome.json");
-  run_file("mls/passive-client-handling-commit.json");
+  mt_run_vector_file("mls/passive-client-welcome.json", run_case);
+  mt_run_vector_file("mls/passive-client-handling-commit.json", run_case);
   return mimi_test_summary("test_passive_client");
 }
