@@ -172,6 +172,23 @@ static void deliver(int committer, const mls_message *cm) {
   CHECK_OK(mls_group_merge_pending(m[committer].g));
 }
 
+/* `who` commits its cached proposals plus `inl` (nobody added), everyone
+ * merges. expect_path: 1 / 0 checks whether the commit has an UpdatePath,
+ * -1 does not look. */
+static MIMI_MAYBE_UNUSED void commit_deliver(int who, const mls_proposal *inl, size_t n,
+                                             int expect_path) {
+  mls_commit_options opt = {inl, n, false, false};
+  mls_message cm;
+  mls_welcome w;
+  CHECK_OK(mls_group_commit(m[who].g, &opt, &rng, &cm, &w));
+  CHECK(w.secrets_count == 0);
+  if (expect_path >= 0 && cm.body.wire_format == MLS_WIRE_PUBLIC_MESSAGE)
+    CHECK((cm.body.public_message.content.body.commit.path != NULL) == (expect_path == 1));
+  deliver(who, &cm);
+  mls_message_free(&cm);
+  mls_welcome_free(&w);
+}
+
 /* Every active member has the same GroupContext and epoch_authenticator. */
 static void agree(void) {
   int first = -1;

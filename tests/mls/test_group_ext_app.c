@@ -43,18 +43,9 @@ static void commit_refused(int who, const mls_proposal *inl, size_t n, mimi_err 
   same(m[who].g, &before);
 }
 
+/* Application data needs no UpdatePath. */
 static void commit_inline(int who, const mls_proposal *inl, size_t n) {
-  mls_commit_options opt = {inl, n, false, false};
-  mls_message cm;
-  mls_welcome w;
-  CHECK_OK(mls_group_commit(m[who].g, &opt, &rng, &cm, &w));
-  CHECK(w.secrets_count == 0);
-  /* no UpdatePath needed for application data */
-  CHECK(cm.body.wire_format == MLS_WIRE_PUBLIC_MESSAGE &&
-        cm.body.public_message.content.body.commit.path == NULL);
-  deliver(who, &cm);
-  mls_message_free(&cm);
-  mls_welcome_free(&w);
+  commit_deliver(who, inl, n, 0);
 }
 
 static void test_dictionary_at_join(void) {
@@ -78,13 +69,7 @@ static void test_update_by_admin(void) {
                                              &pm));
   deliver_proposal(0, &pm);
   mls_message_free(&pm);
-  mls_commit_options opt = {NULL, 0, false, false};
-  mls_message cm;
-  mls_welcome w;
-  CHECK_OK(mls_group_commit(m[1].g, &opt, &rng, &cm, &w));
-  deliver(1, &cm);
-  mls_message_free(&cm);
-  mls_welcome_free(&w);
+  commit_deliver(1, NULL, 0, 0);
   for (int i = 0; i < N; i++) check_participants(i, "AB");
   agree();
   /* several updates of one component apply in commit order */
@@ -380,13 +365,7 @@ static void test_handshake_aad(void) {
   CHECK(ad->len == 1 && ad->data[0] == 0);
   deliver_proposal(0, &pm);
   mls_message_free(&pm);
-  mls_commit_options opt = {NULL, 0, false, false};
-  mls_message cm;
-  mls_welcome w;
-  CHECK_OK(mls_group_commit(m[0].g, &opt, &rng, &cm, &w));
-  deliver(0, &cm);
-  mls_message_free(&cm);
-  mls_welcome_free(&w);
+  commit_deliver(0, NULL, 0, 0);
   agree();
 }
 

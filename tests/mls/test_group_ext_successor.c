@@ -7,18 +7,6 @@
  * refusals of mismatched successors. */
 #include "ext_fixture.h"
 
-static void commit_and_deliver(int who, const mls_proposal *inl, size_t n, bool expect_path) {
-  mls_commit_options opt = {inl, n, false, false};
-  mls_message cm;
-  mls_welcome w;
-  CHECK_OK(mls_group_commit(m[who].g, &opt, &rng, &cm, &w));
-  if (cm.body.wire_format == MLS_WIRE_PUBLIC_MESSAGE)
-    CHECK((cm.body.public_message.content.body.commit.path != NULL) == expect_path);
-  deliver(who, &cm);
-  mls_message_free(&cm);
-  mls_welcome_free(&w);
-}
-
 static void test_self_remove(void) {
   mls_message pm;
   CHECK_OK(mls_group_propose_self_remove(m[2].g, &rng, &pm));
@@ -74,7 +62,7 @@ static void test_self_remove(void) {
   up.proposal_type = MLS_PROPOSAL_APP_DATA_UPDATE;
   up.app_data_update.component_id = PARTICIPANTS;
   up.app_data_update.op.op = MLS_APP_DATA_UPDATE_OP_REMOVE;
-  commit_and_deliver(0, &up, 1, false);
+  commit_deliver(0, &up, 1, 0);
   agree();
 }
 
@@ -230,7 +218,7 @@ static void test_reinit(void) {
   CHECK_OK(mls_group_propose_reinit(m[0].g, &ri.reinit, &rng, &pm));
   deliver_proposal(0, &pm);
   mls_message_free(&pm);
-  commit_and_deliver(1, NULL, 0, false);
+  commit_deliver(1, NULL, 0, 0);
   agree();
   for (int k = 0; k < 3; k++) {
     int i = keep[k];
