@@ -313,8 +313,9 @@ typedef struct {
 
 /* Commits every cached proposal (by reference) plus the inline ones. The
  * Commit message goes to the delivery service; `welcome` gets the Welcome
- * (welcome->secrets_count 0 when nobody was added). The group keeps the
- * next epoch pending (BAD_GROUP_STATE if one already is). */
+ * (welcome->secrets_count 0 when nobody was added; required even then:
+ * INVALID_ARG for NULL). The group keeps the next epoch pending
+ * (BAD_GROUP_STATE if one already is). */
 MIMI_MUST_CHECK mimi_err mls_group_commit(mls_group *g, const mls_commit_options *opt,
                                           const mimi_rng *rng, mls_message *commit,
                                           mls_welcome *welcome);

@@ -271,6 +271,7 @@ static mimi_err commit_build(mls_group *g, const mls_commit_options *opt, const 
 
 mimi_err mls_group_commit(mls_group *g, const mls_commit_options *opt, const mimi_rng *rng,
                           mls_message *commit, mls_welcome *welcome) {
+  if (g == NULL || commit == NULL || welcome == NULL) return MIMI_ERR_INVALID_ARG;
   if (!group_can_send(g) || g->pending != NULL) return MIMI_ERR_BAD_GROUP_STATE;
   static const mls_commit_options none = {NULL, 0, false, false};
   if (opt == NULL) opt = &none;

@@ -365,6 +365,9 @@ static void test_commits(void) {
   mls_message cm;
   mls_welcome w;
   mls_commit_options force = {NULL, 0, true, false};
+  /* no place for the Welcome: refused before anything becomes pending */
+  CHECK_ERR(mls_group_commit(m[1].g, &force, &rng, &cm, NULL), MIMI_ERR_INVALID_ARG);
+  CHECK(!mls_group_has_pending(m[1].g));
   CHECK_OK(mls_group_commit(m[1].g, &force, &rng, &cm, &w));
   /* a second commit while one is pending */
   mls_message cm2;
