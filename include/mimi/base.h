@@ -73,6 +73,8 @@ extern "C" {
   E(BAD_KEY_PACKAGE, 73, "invalid key package")                                 \
   E(BAD_WELCOME, 74, "invalid welcome or group info")                           \
   E(BAD_GROUP_STATE, 75, "operation not possible in this group state")          \
+  E(BAD_APP_DATA, 76, "app_data_dictionary malformed or unmet by a member")    \
+  E(BAD_SAFE_AAD, 77, "SafeAAD items not in strictly increasing order")         \
   E(BAD_PARENT_HASH, 80, "parent hash invalid")                                 \
   E(BAD_TREE_HASH, 81, "tree hash mismatch")                                    \
   E(BAD_UNMERGED_LEAVES, 82, "unmerged leaves inconsistent")                    \

@@ -93,6 +93,67 @@ typedef struct {
   void *ctx;
 } mls_psk_store;
 
+/* ------------------------------------------------------------------------ */
+/* Application components (extensions draft §"Updating Application Data in
+ * the GroupContext", §"Attaching Application Data to a Commit"). */
+
+/* Who is changing a component's data and in which epoch. */
+typedef struct {
+  uint16_t component_id;
+  uint32_t sender;    /* proposer's leaf; UINT32_MAX: external sender / joiner */
+  uint32_t committer; /* committer's leaf; UINT32_MAX: an external commit */
+  const mls_group_context *context; /* the epoch the commit is sent in */
+} mls_component_event;
+
+/* The application logic of one component. A component without a handler
+ * is unknown: its AppDataUpdate and AppEphemeral proposals are invalid
+ * (BAD_PROPOSAL). The callbacks run when we create a commit and when we
+ * stage one; any code they return other than MIMI_OK refuses the whole
+ * commit and is returned as is (BAD_PROPOSAL, or the application's own
+ * code), with no state change. When we commit, cached proposals the
+ * handlers refuse on their own are left out (§12.4 asks for the valid
+ * ones), so a callback may run more than once for one proposal: they must
+ * have no side effects. */
+typedef struct {
+  uint16_t component_id;
+  /* The component's new data from its current data (NULL when it has
+   * none) and one `update` op, in commit order. NULL: the update's bytes
+   * are the new data. */
+  mimi_err (*apply)(void *ctx, const mls_component_event *ev, const mimi_bytes *current,
+                    const mimi_bytes *update, mimi_bytes *new_data);
+  /* Accepts or refuses one change: old NULL when the component had no
+   * data, new NULL for a `remove` op. NULL accepts everything. */
+  mimi_err (*validate)(void *ctx, const mls_component_event *ev, const mimi_bytes *old_data,
+                       const mimi_bytes *new_data);
+  /* Accepts or refuses one AppEphemeral payload. NULL accepts. */
+  mimi_err (*ephemeral)(void *ctx, const mls_component_event *ev, const mimi_bytes *data);
+  void *ctx;
+} mls_component_handler;
+
+/* A whole commit as the application sees it once its proposals are
+ * applied (for rules across components or between membership and
+ * application data, e.g. a room policy): the proposals in commit order
+ * with their senders (a leaf, UINT32_MAX for external senders / new
+ * members; inline ones are the committer's), the GroupContext the commit
+ * is sent in and the next one (epoch, extensions and dictionary updated;
+ * tree_hash and confirmed_transcript_hash not yet). */
+typedef struct {
+  const mls_group_context *old_context;
+  const mls_group_context *new_context;
+  const mls_proposal *proposals;
+  const uint32_t *senders;
+  size_t n;
+  uint32_t committer; /* UINT32_MAX: an external commit */
+} mls_commit_view;
+
+/* Runs after the component handlers, when we create and when we stage a
+ * commit; a code other than MIMI_OK refuses it (returned as is, no state
+ * change). Must have no side effects: the commit may still fail later. */
+typedef struct {
+  mimi_err (*check)(void *ctx, const mls_commit_view *view);
+  void *ctx;
+} mls_commit_hook;
+
 typedef struct {
   bool encrypt_handshake;      /* proposals/commits as PrivateMessage */
   uint32_t resumption_psk_epochs; /* how many past epochs' resumption PSKs to keep */
@@ -100,6 +161,11 @@ typedef struct {
   mls_secret_tree_config secret_tree;
   const mls_psk_store *psks;   /* NULL: no external PSKs; not serialized */
   uint64_t now;                /* for KeyPackage lifetimes; 0 skips the check */
+  /* Component handlers (a view that must outlive the group and its
+   * staged commits; unique ids). Not serialized: see mls_group_set_components. */
+  const mls_component_handler *components;
+  size_t n_components;
+  const mls_commit_hook *commit_hook; /* NULL: none; a view, not serialized */
 } mls_group_config;
 
 /* encrypt_handshake off, 8 resumption PSKs, no padding, default window. */
@@ -247,8 +313,9 @@ typedef struct {
 
 /* Commits every cached proposal (by reference) plus the inline ones. The
  * Commit message goes to the delivery service; `welcome` gets the Welcome
- * (welcome->secrets_count 0 when nobody was added). The group keeps the
- * next epoch pending (BAD_GROUP_STATE if one already is). */
+ * (welcome->secrets_count 0 when nobody was added; required even then:
+ * INVALID_ARG for NULL). The group keeps the next epoch pending
+ * (BAD_GROUP_STATE if one already is). */
 MIMI_MUST_CHECK mimi_err mls_group_commit(mls_group *g, const mls_commit_options *opt,
                                           const mimi_rng *rng, mls_message *commit,
                                           mls_welcome *welcome);
@@ -292,6 +359,117 @@ MIMI_MUST_CHECK mimi_err mls_group_join_external(mls_group **out, const mls_grou
                                                  uint32_t resync_leaf,
                                                  const mls_group_config *cfg,
                                                  const mimi_rng *rng, mls_message *commit);
+
+/* ------------------------------------------------------------------------ */
+/* Extensions draft: application data, AppEphemeral, SafeAAD, successor
+ * groups. BAD_APP_DATA: an app_data_dictionary whose component ids are not
+ * strictly increasing, or a required component (app_components / safe_aad
+ * of the GroupContext's dictionary) a member does not list in its leaf's
+ * dictionary. BAD_SAFE_AAD: SafeAAD items not strictly increasing. */
+
+/* Decodes an AppDataDictionary and checks its ids (BAD_APP_DATA). */
+MIMI_MUST_CHECK mimi_err mls_app_data_dictionary_parse(const uint8_t *data, size_t len,
+                                                       mls_app_data_dictionary *out);
+/* An app_data_dictionary extension holding `entries` (ids checked). */
+MIMI_MUST_CHECK mimi_err mls_app_data_dictionary_extension(const mls_component_data *entries,
+                                                           size_t n, mls_extension *out);
+/* A copy of a component's data in the app_data_dictionary of an extension
+ * list (GroupContext, LeafNode, KeyPackage, GroupInfo): NOT_FOUND when the
+ * dictionary or the entry is absent, BAD_APP_DATA when malformed. */
+MIMI_MUST_CHECK mimi_err mls_app_data_get(const mls_extension *exts, size_t n,
+                                          uint16_t component_id, mimi_bytes *out);
+/* Same for the group's current GroupContext. */
+MIMI_MUST_CHECK mimi_err mls_group_app_data(const mls_group *g, uint16_t component_id,
+                                            mimi_bytes *out);
+/* mls_group_group_info with the application's GroupInfo extensions first
+ * (ext §AppData: an app_data_dictionary for joiners). INVALID_ARG for a
+ * repeated type or one the call adds itself; BAD_APP_DATA for a malformed
+ * dictionary. */
+MIMI_MUST_CHECK mimi_err mls_group_group_info_with(const mls_group *g, bool with_tree,
+                                                   bool with_external_pub,
+                                                   const mls_extension *exts, size_t n,
+                                                   mls_group_info *out);
+/* Replaces the component handlers and the commit hook (e.g. after
+ * deserialize); the views must outlive the group. INVALID_ARG for a
+ * repeated component id. */
+MIMI_MUST_CHECK mimi_err mls_group_set_components(mls_group *g,
+                                                  const mls_component_handler *handlers,
+                                                  size_t n, const mls_commit_hook *hook);
+/* AppDataUpdate proposals (update op / remove op) and AppEphemeral. */
+MIMI_MUST_CHECK mimi_err mls_group_propose_app_data_update(mls_group *g, uint16_t component_id,
+                                                           const uint8_t *update, size_t len,
+                                                           const mimi_rng *rng, mls_message *out);
+MIMI_MUST_CHECK mimi_err mls_group_propose_app_data_remove(mls_group *g, uint16_t component_id,
+                                                           const mimi_rng *rng, mls_message *out);
+MIMI_MUST_CHECK mimi_err mls_group_propose_app_ephemeral(mls_group *g, uint16_t component_id,
+                                                         const uint8_t *data, size_t len,
+                                                         const mimi_rng *rng, mls_message *out);
+/* The AppEphemeral proposals of a staged commit, in commit order (views
+ * valid until the staged commit is merged or freed); count in *n. */
+const mls_app_ephemeral *mls_staged_commit_app_ephemeral(const mls_staged_commit *sc, size_t *n);
+
+/* §SafeAAD: encodes items (ids strictly increasing, else BAD_SAFE_AAD). */
+MIMI_MUST_CHECK mimi_err mls_safe_aad_build(const mls_safe_aad_item *items, size_t n,
+                                            mimi_bytes *out);
+/* Decodes a SafeAAD: the decoder's error (TRUNCATED, TRAILING_DATA, ...)
+ * for a malformed encoding, BAD_SAFE_AAD for unsorted or repeated ids. */
+MIMI_MUST_CHECK mimi_err mls_safe_aad_parse(const uint8_t *data, size_t len, mls_safe_aad *out);
+/* The item of a component in a parsed SafeAAD, NULL if absent. */
+const mls_safe_aad_item *mls_safe_aad_find(const mls_safe_aad *aad, uint16_t component_id);
+/* Whether the GroupContext's app_data_dictionary has the safe_aad
+ * component: then every message's authenticated_data is a SafeAAD
+ * (mls_group_protect refuses other AAD, mls_group_read refuses messages
+ * without it, and our handshake messages carry the empty SafeAAD). */
+bool mls_group_uses_safe_aad(const mls_group *g);
+/* Application messages with SafeAAD items as authenticated_data. */
+MIMI_MUST_CHECK mimi_err mls_group_protect_safe(mls_group *g, const uint8_t *data, size_t len,
+                                                const mls_safe_aad_item *items, size_t n_items,
+                                                const mimi_rng *rng, mls_message *out);
+MIMI_MUST_CHECK mimi_err mls_group_unprotect_safe(mls_group *g, const mls_message *msg,
+                                                  mimi_bytes *data, uint32_t *sender,
+                                                  mls_safe_aad *aad);
+
+/* §11.2 / §11.3 successor groups. The creator starts the new group at
+ * epoch 0, commits Adds of `members` (fresh KeyPackages) plus a resumption
+ * PSK (usage reinit or branch) of `old`'s current epoch, and merges: the
+ * result is at epoch 1 and `welcome` is for the members.
+ *   reinit: `old` must have merged a ReInit (BAD_GROUP_STATE otherwise);
+ *           group_id, version, suite and extensions are the ReInit's
+ *           (group_id / extensions arguments must be NULL/0), own's suite
+ *           must be the ReInit's (BAD_KEY_PACKAGE).
+ *   branch: same version and suite as `old`, a new group_id and extensions
+ *           given here; every member must have a leaf in `old` with the
+ *           same credential (BAD_KEY_PACKAGE). */
+MIMI_MUST_CHECK mimi_err mls_group_create_successor(
+    mls_group **out, const mls_group *old, uint8_t usage, const uint8_t *group_id,
+    size_t group_id_len, const mls_extension *extensions, size_t n_extensions,
+    const mls_key_package_bundle *own, const uint8_t *sig_priv, size_t sig_priv_len,
+    const mls_key_package *members, size_t n_members, const mls_group_config *cfg,
+    const mimi_rng *rng, mls_welcome *welcome);
+/* Joins a successor of `old` from its Welcome: the Welcome must carry
+ * exactly one resumption PSK with usage reinit or branch naming `old`'s
+ * group and an epoch `old` holds; the new group is at epoch 1; reinit: its
+ * GroupContext's group_id, version, suite and extensions are those of
+ * old's ReInit; branch: same version and suite as old and every leaf's
+ * credential is one of old's. BAD_WELCOME otherwise. */
+MIMI_MUST_CHECK mimi_err mls_group_join_successor(mls_group **out, const mls_group *old,
+                                                  const mls_welcome *welcome,
+                                                  const mls_key_package_bundle *kp,
+                                                  const uint8_t *sig_priv, size_t sig_priv_len,
+                                                  const mls_ratchet_tree *tree,
+                                                  const mls_group_config *cfg);
+
+/* ext §SelfRemove: mls_group_join_external that also commits, by
+ * reference, pending SelfRemove proposals of the GroupInfo's epoch (as
+ * the members' PublicMessages). Each is checked as a member's proposal
+ * except for its membership tag: BAD_PROPOSAL if it is not a SelfRemove
+ * from a member, WRONG_GROUP / WRONG_EPOCH, BAD_SENDER for a blank leaf,
+ * BAD_SIGNATURE; a leaf removed twice is BAD_PROPOSAL. */
+MIMI_MUST_CHECK mimi_err mls_group_join_external_self_removes(
+    mls_group **out, const mls_group_info *gi, const mls_ratchet_tree *tree,
+    const mls_key_package_bundle *leaf_kp, const uint8_t *sig_priv, size_t sig_priv_len,
+    uint32_t resync_leaf, const mls_message *self_removes, size_t n_self_removes,
+    const mls_group_config *cfg, const mimi_rng *rng, mls_message *commit);
 
 /* ------------------------------------------------------------------------ */
 /* Persistence: a versioned binary blob holding every secret of the state

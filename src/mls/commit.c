@@ -188,7 +188,9 @@ static mimi_err commit_body(const mls_group *g, const mls_commit_options *opt, r
   }
   size_t k = 0;
   for (size_t i = 0; i < g->n_props; i++) {
-    if (skip_cached(g, i)) continue;
+    if (skip_cached(g, i) ||
+        !group_app_proposal_acceptable(g, &g->props[i].proposal, g->props[i].sender, g->own_leaf))
+      continue;
     mls_proposal_or_ref *por = &c->proposals[k];
     por->type = MLS_PROPOSAL_OR_REF_REFERENCE;
     MIMI_TRY(mimi_bytes_copy(&por->reference, g->props[i].ref, g->suite->hash_len));
@@ -269,6 +271,7 @@ static mimi_err commit_build(mls_group *g, const mls_commit_options *opt, const 
 
 mimi_err mls_group_commit(mls_group *g, const mls_commit_options *opt, const mimi_rng *rng,
                           mls_message *commit, mls_welcome *welcome) {
+  if (g == NULL || commit == NULL || welcome == NULL) return MIMI_ERR_INVALID_ARG;
   if (!group_can_send(g) || g->pending != NULL) return MIMI_ERR_BAD_GROUP_STATE;
   static const mls_commit_options none = {NULL, 0, false, false};
   if (opt == NULL) opt = &none;
@@ -307,10 +310,12 @@ static mimi_err resolve(const mls_group *g, const mls_commit *c, uint32_t commit
       r->by_value[i] = true;
     } else {
       const group_cached_proposal *cp =
-          committer == GROUP_NO_LEAF
-              ? NULL /* §12.4.3.2: an external commit has only inline proposals */
-              : group_find_proposal(g, por->reference.data, por->reference.len);
-      if (cp == NULL) return MIMI_ERR_BAD_PROPOSAL;
+          group_find_proposal(g, por->reference.data, por->reference.len);
+      /* §12.4.3.2: an external commit has only inline proposals, except
+       * for the extensions draft's SelfRemove */
+      if (cp == NULL || (committer == GROUP_NO_LEAF &&
+                         cp->proposal.proposal_type != MLS_PROPOSAL_SELF_REMOVE))
+        return MIMI_ERR_BAD_PROPOSAL;
       r->props[i] = cp->proposal;
       r->proposers[i] = cp->sender;
     }
@@ -336,6 +341,22 @@ static const mls_external_init *find_external_init(const resolved *r) {
   return NULL;
 }
 
+/* Copies of the list's AppEphemeral proposals for the application. */
+static mimi_err keep_ephemeral(const resolved *r, mls_staged_commit *sc) {
+  size_t n = 0;
+  for (size_t i = 0; i < r->n; i++) n += r->props[i].proposal_type == MLS_PROPOSAL_APP_EPHEMERAL;
+  if (n == 0) return MIMI_OK;
+  sc->ephemeral = calloc(n, sizeof *sc->ephemeral);
+  if (sc->ephemeral == NULL) return MIMI_ERR_NOMEM;
+  for (size_t i = 0; i < r->n; i++) {
+    if (r->props[i].proposal_type != MLS_PROPOSAL_APP_EPHEMERAL) continue;
+    MIMI_TRY(mimi_clone(mls_app_ephemeral_type(), &sc->ephemeral[sc->n_ephemeral],
+                        &r->props[i].app_ephemeral));
+    sc->n_ephemeral++;
+  }
+  return MIMI_OK;
+}
+
 static mimi_err stage(const mls_group *g, const mls_authenticated_content *ac, resolved *r,
                       mls_staged_commit *sc) {
   const mls_framed_content *fc = &ac->content;
@@ -352,6 +373,7 @@ static mimi_err stage(const mls_group *g, const mls_authenticated_content *ac, r
   const mls_commit *c = &fc->body.commit;
   MIMI_TRY(resolve(g, c, committer, r));
   MIMI_TRY(mls_group_check_proposals(g, committer, r->props, r->proposers, r->by_value, r->n));
+  MIMI_TRY(keep_ephemeral(r, sc));
   group_proposal_list list = as_list(r, committer);
   if (group_path_required(&list) && c->path == NULL) return MIMI_ERR_BAD_COMMIT;
   MIMI_TRY(group_next_alloc(g, &sc->next));

@@ -61,6 +61,8 @@ void group_clear(mls_group *g) {
   mimi_bytes_free(&g->confirmation_tag);
   if (g->reinit != NULL) mls_reinit_free(g->reinit);
   free(g->reinit);
+  if (g->successor_id != NULL) mls_pre_shared_key_id_free(g->successor_id);
+  free(g->successor_id);
   drop_proposals(g);
   if (g->res != NULL) mimi_secure_zero(g->res, g->n_res * sizeof *g->res);
   free(g->res);
@@ -76,7 +78,14 @@ void mls_group_free(mls_group *g) {
 void mls_staged_commit_free(mls_staged_commit *sc) {
   if (sc == NULL) return;
   mls_group_free(sc->next);
+  for (size_t i = 0; i < sc->n_ephemeral; i++) mls_app_ephemeral_free(&sc->ephemeral[i]);
+  free(sc->ephemeral);
   free(sc);
+}
+
+const mls_app_ephemeral *mls_staged_commit_app_ephemeral(const mls_staged_commit *sc, size_t *n) {
+  *n = sc->n_ephemeral;
+  return sc->ephemeral;
 }
 
 bool mls_staged_commit_removes_self(const mls_staged_commit *sc) { return sc->removed; }
@@ -135,6 +144,11 @@ mimi_err group_enter_epoch(mls_group *g, const group_resumption *history, size_t
 mimi_err group_psk_value(const mls_group *g, const mls_pre_shared_key_id *id,
                          const uint8_t **psk, size_t *psk_len) {
   if (id->psk_nonce.len != g->suite->hash_len) return MIMI_ERR_BAD_PSK;
+  if (g->successor_id != NULL && mls_pre_shared_key_id_equal(g->successor_id, id)) {
+    *psk = g->successor_psk;
+    *psk_len = g->successor_psk_len;
+    return MIMI_OK;
+  }
   if (id->source.psktype == MLS_PSK_RESUMPTION) {
     const mls_resumption_psk *r = &id->source.resumption;
     /* our own history first; other groups' (or a joiner's) from the store */
@@ -220,6 +234,10 @@ static mimi_err create_state(mls_group *g, const uint8_t *group_id, size_t group
   const mimi_suite *s = g->suite;
   const mls_leaf_node *leaf = &own->key_package.leaf_node;
   MIMI_TRY(group_check_required(exts, n_exts, &leaf->capabilities));
+  MIMI_TRY(group_check_dictionary(exts, n_exts));
+  MIMI_TRY(group_check_required_components(&(mls_group_context){.extensions = (mls_extension *)exts,
+                                                                .extensions_count = n_exts},
+                                           NULL, leaf));
   MIMI_TRY(mls_rtree_new(&g->tree, s->id, leaf));
   MIMI_TRY(mls_treekem_private_new(&g->priv, s->id, 0, own->encryption_priv.data,
                                    own->encryption_priv.len));

@@ -48,11 +48,18 @@ struct mls_group {
   group_resumption *res; /* newest first */
   size_t n_res;
   struct mls_staged_commit *pending;
+  /* A successor group at epoch 0 (§11.2, §11.3): the resumption PSK of the
+   * old group its first commit may use, and its value. */
+  mls_pre_shared_key_id *successor_id;
+  uint8_t successor_psk[MIMI_MAX_HASH];
+  size_t successor_psk_len;
 };
 
 struct mls_staged_commit {
   mls_group *next;
   bool removed;
+  mls_app_ephemeral *ephemeral; /* the commit's AppEphemeral proposals */
+  size_t n_ephemeral;
 };
 
 /* An empty group struct with g's settings (suite, config, own signature
@@ -135,6 +142,31 @@ MIMI_MUST_CHECK mimi_err group_check_required(const mls_extension *exts, size_t 
 /* The extension of a type in a list, NULL if absent. */
 const mls_extension *group_find_extension(const mls_extension *exts, size_t n, uint16_t type);
 
+/* ---- extensions draft (app_data.c, safe_aad.c) ---- */
+/* An extension list's app_data_dictionary, if any, is well formed
+ * (BAD_APP_DATA). */
+MIMI_MUST_CHECK mimi_err group_check_dictionary(const mls_extension *exts, size_t n);
+/* AppDataUpdate / AppEphemeral list[i]: known component, one remove or
+ * only updates per component (BAD_PROPOSAL). */
+MIMI_MUST_CHECK mimi_err group_check_app_proposal(const mls_group *g, const mls_proposal *list,
+                                                  size_t n, size_t i);
+/* A GroupContextExtensions proposal's dictionary is well formed and, with
+ * AppDataUpdate required, unchanged (BAD_PROPOSAL). */
+MIMI_MUST_CHECK mimi_err group_check_gce_dictionary(const mls_group *g,
+                                                    const mls_group_context_extensions *gce);
+/* Every leaf of tree (and `extra`, when given) lists the components the
+ * GroupContext requires (BAD_APP_DATA). */
+MIMI_MUST_CHECK mimi_err group_check_required_components(const mls_group_context *ctx,
+                                                         const mls_rtree *tree,
+                                                         const mls_leaf_node *extra);
+/* The authenticated_data our handshake messages carry (the empty SafeAAD
+ * when the group uses SafeAAD), and the check of a received one. */
+MIMI_MUST_CHECK mimi_err group_default_aad(const mls_group *g, mimi_bytes *out);
+MIMI_MUST_CHECK mimi_err group_context_default_aad(const mls_group_context *ctx, mimi_bytes *out);
+/* The safe_aad component is in ctx's app_data_dictionary. */
+bool group_context_uses_safe_aad(const mls_group_context *ctx);
+MIMI_MUST_CHECK mimi_err group_check_aad(const mls_group *g, const mimi_bytes *aad);
+
 /* The next epoch of a commit, computed the same way by committer and
  * receivers: see commit.c. */
 typedef struct {
@@ -144,6 +176,20 @@ typedef struct {
   const bool *by_value;
   size_t n;
 } group_proposal_list;
+
+/* AppEphemeral then AppDataUpdate proposals through the handlers, into
+ * next's GroupContext. */
+MIMI_MUST_CHECK mimi_err group_apply_app_proposals(const mls_group *g, mls_group *next,
+                                                   const group_proposal_list *list);
+
+/* Whether a cached AppDataUpdate / AppEphemeral proposal from `sender`
+ * passes the handlers on its own (other proposals: true). A committer
+ * leaves out those that do not (§12.4: only valid proposals are due). */
+bool group_app_proposal_acceptable(const mls_group *g, const mls_proposal *p, uint32_t sender,
+                                   uint32_t committer);
+/* The application's commit hook, if any, on the applied list. */
+MIMI_MUST_CHECK mimi_err group_run_commit_hook(const mls_group *g, const mls_group *next,
+                                               const group_proposal_list *list);
 
 /* Applies a validated list to next (tree, extensions): adds' new leaf
  * indices go to added[] (n_added of them, up to list->n), and whether our

@@ -68,7 +68,9 @@ mimi_err group_framed(const mls_group *g, mls_framed_content *fc) {
   fc->epoch = g->ctx.epoch;
   fc->sender.sender_type = MLS_SENDER_MEMBER;
   fc->sender.leaf_index = g->own_leaf;
-  return MIMI_OK;
+  mimi_err err = group_default_aad(g, &fc->authenticated_data);
+  if (err != MIMI_OK) mimi_bytes_free(&fc->group_id);
+  return err;
 }
 
 mimi_err group_wrap(mls_group *g, const mls_authenticated_content *ac, const mimi_rng *rng,
@@ -103,6 +105,10 @@ mimi_err mls_group_read(mls_group *g, const mls_message *msg, mls_authenticated_
     err = MIMI_ERR_BAD_WIRE_FORMAT;
   }
   mimi_bytes_free(&c.key);
+  if (err == MIMI_OK) {
+    err = group_check_aad(g, &out->content.authenticated_data);
+    if (err != MIMI_OK) mls_authenticated_content_free(out);
+  }
   return err;
 }
 
@@ -135,8 +141,10 @@ static mimi_err check_standalone(const mls_group *g, const mls_authenticated_con
   switch (p->proposal_type) {
     case MLS_PROPOSAL_EXTERNAL_INIT:
       return MIMI_ERR_BAD_PROPOSAL;
-    case MLS_PROPOSAL_UPDATE:
     case MLS_PROPOSAL_SELF_REMOVE:
+      if (ac->wire_format != MLS_WIRE_PUBLIC_MESSAGE) return MIMI_ERR_BAD_PROPOSAL;
+      /* fall through */
+    case MLS_PROPOSAL_UPDATE:
       if (st != MLS_SENDER_MEMBER) return MIMI_ERR_BAD_PROPOSAL;
       break;
     case MLS_PROPOSAL_ADD:
@@ -180,7 +188,11 @@ mimi_err mls_group_protect(mls_group *g, const uint8_t *data, size_t len, const 
   MIMI_TRY(group_framed(g, &fc));
   fc.body.content_type = MLS_CONTENT_APPLICATION;
   mimi_err err = mimi_bytes_copy(&fc.body.application_data, data, len);
-  if (err == MIMI_OK) err = mimi_bytes_copy(&fc.authenticated_data, aad, aad_len);
+  if (err == MIMI_OK) {
+    mimi_bytes_free(&fc.authenticated_data);
+    err = mimi_bytes_copy(&fc.authenticated_data, aad, aad_len);
+  }
+  if (err == MIMI_OK) err = group_check_aad(g, &fc.authenticated_data);
   mls_authenticated_content ac;
   memset(&ac, 0, sizeof ac);
   mls_framing_epoch ep = group_framing(g);

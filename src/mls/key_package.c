@@ -7,7 +7,10 @@
 #include "group_internal.h"
 
 /* Non-default proposal types we implement (§7.2: defaults are not listed). */
-static const uint16_t own_proposals[] = {MLS_PROPOSAL_SELF_REMOVE};
+static const uint16_t own_proposals[] = {MLS_PROPOSAL_APP_DATA_UPDATE, MLS_PROPOSAL_APP_EPHEMERAL,
+                                         MLS_PROPOSAL_SELF_REMOVE};
+/* ext §AppData: we understand app_data_dictionary (and its components). */
+static const uint16_t own_extensions[] = {MLS_EXT_APP_DATA_DICTIONARY};
 static const uint16_t own_credentials[] = {MLS_CREDENTIAL_BASIC, MLS_CREDENTIAL_X509};
 
 static mimi_err u16_list(uint16_t **out, size_t *count, const uint16_t *a, size_t na,
@@ -37,7 +40,13 @@ mimi_err group_default_capabilities(uint16_t suite, const uint16_t *extra, size_
   mimi_err err = u16_list(&c.versions, &c.versions_count, versions, 1, NULL, 0);
   if (err == MIMI_OK)
     err = u16_list(&c.cipher_suites, &c.cipher_suites_count, suites, n_suites, NULL, 0);
-  if (err == MIMI_OK) err = u16_list(&c.extensions, &c.extensions_count, extra, n_extra, NULL, 0);
+  /* the caller's extra types, then ours unless already there */
+  uint16_t ours[sizeof own_extensions / sizeof own_extensions[0]];
+  size_t n_ours = 0;
+  for (size_t i = 0; i < sizeof own_extensions / sizeof own_extensions[0]; i++)
+    if (!group_u16_in(extra, n_extra, own_extensions[i])) ours[n_ours++] = own_extensions[i];
+  if (err == MIMI_OK)
+    err = u16_list(&c.extensions, &c.extensions_count, extra, n_extra, ours, n_ours);
   if (err == MIMI_OK)
     err = u16_list(&c.proposals, &c.proposals_count, own_proposals,
                    sizeof own_proposals / sizeof own_proposals[0], NULL, 0);
@@ -151,6 +160,9 @@ mimi_err mls_key_package_validate(const mls_key_package *kp, uint16_t suite, uin
     if (!group_default_extension(t) && !group_u16_in(c->extensions, c->extensions_count, t))
       return MIMI_ERR_BAD_KEY_PACKAGE;
   }
+  if (group_check_dictionary(leaf->extensions, leaf->extensions_count) != MIMI_OK ||
+      group_check_dictionary(kp->extensions, kp->extensions_count) != MIMI_OK)
+    return MIMI_ERR_BAD_KEY_PACKAGE;
   MIMI_TRY(mls_leaf_node_verify(kp->cipher_suite, leaf, NULL, 0, 0));
   mimi_bytes tbs;
   MIMI_TRY(key_package_tbs(kp, &tbs));

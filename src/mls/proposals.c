@@ -1,4 +1,5 @@
-/* proposals.c — proposals (RFC 9420 §12.1, extensions draft SelfRemove):
+/* proposals.c — proposals (RFC 9420 §12.1, extensions draft SelfRemove,
+ * AppDataUpdate, AppEphemeral):
  * building and sending our own, the §12.2 validity rules of a proposal
  * list, and applying a valid list to the next epoch's tree (§12.3). */
 #include <stdlib.h>
@@ -17,7 +18,11 @@ static mimi_err send_proposal(mls_group *g, const mls_proposal *p, const mimi_rn
   mls_authenticated_content ac;
   memset(&ac, 0, sizeof ac);
   mls_framing_epoch ep = group_framing(g);
-  uint16_t wf = g->cfg.encrypt_handshake ? MLS_WIRE_PRIVATE_MESSAGE : MLS_WIRE_PUBLIC_MESSAGE;
+  /* ext §SelfRemove: always a PublicMessage, so that external joiners can
+   * include it */
+  uint16_t wf = g->cfg.encrypt_handshake && p->proposal_type != MLS_PROPOSAL_SELF_REMOVE
+                    ? MLS_WIRE_PRIVATE_MESSAGE
+                    : MLS_WIRE_PUBLIC_MESSAGE;
   if (err == MIMI_OK)
     err = mls_authenticated_content_sign(&ep, wf, &fc, g->sig_priv.data, g->sig_priv.len, &ac);
   mimi_bytes enc = {NULL, 0};
@@ -105,6 +110,42 @@ mimi_err mls_group_propose_reinit(mls_group *g, const mls_reinit *reinit, const 
   return mls_group_propose(g, &p, rng, out);
 }
 
+/* An AppDataUpdate with op update (update != NULL) or remove. */
+static mimi_err propose_app_data(mls_group *g, uint16_t component_id, const uint8_t *update,
+                                 size_t len, const mimi_rng *rng, mls_message *out) {
+  mls_proposal p;
+  memset(&p, 0, sizeof p);
+  p.proposal_type = MLS_PROPOSAL_APP_DATA_UPDATE;
+  p.app_data_update.component_id = component_id;
+  p.app_data_update.op.op = update != NULL ? MLS_APP_DATA_UPDATE_OP_UPDATE
+                                           : MLS_APP_DATA_UPDATE_OP_REMOVE;
+  if (update != NULL) p.app_data_update.op.update = (mimi_bytes){(uint8_t *)update, len}; /* view */
+  return mls_group_propose(g, &p, rng, out);
+}
+
+mimi_err mls_group_propose_app_data_update(mls_group *g, uint16_t component_id,
+                                           const uint8_t *update, size_t len,
+                                           const mimi_rng *rng, mls_message *out) {
+  static const uint8_t none[1];
+  return propose_app_data(g, component_id, update != NULL ? update : none, len, rng, out);
+}
+
+mimi_err mls_group_propose_app_data_remove(mls_group *g, uint16_t component_id,
+                                           const mimi_rng *rng, mls_message *out) {
+  return propose_app_data(g, component_id, NULL, 0, rng, out);
+}
+
+mimi_err mls_group_propose_app_ephemeral(mls_group *g, uint16_t component_id,
+                                         const uint8_t *data, size_t len, const mimi_rng *rng,
+                                         mls_message *out) {
+  mls_proposal p;
+  memset(&p, 0, sizeof p);
+  p.proposal_type = MLS_PROPOSAL_APP_EPHEMERAL;
+  p.app_ephemeral.component_id = component_id;
+  p.app_ephemeral.data = (mimi_bytes){(uint8_t *)data, len}; /* view */
+  return mls_group_propose(g, &p, rng, out);
+}
+
 /* A fresh leaf (source update) for our own leaf; its private key waits in
  * own_updates until a commit applies the proposal. */
 mimi_err mls_group_propose_update(mls_group *g, const mimi_rng *rng, mls_message *out) {
@@ -154,9 +195,12 @@ mimi_err mls_external_propose(const mls_group_context *ctx, uint32_t sender_inde
   fc.sender.sender_index = sender_index;
   fc.body.content_type = MLS_CONTENT_PROPOSAL;
   fc.body.proposal = *p;
+  MIMI_TRY(group_context_default_aad(ctx, &fc.authenticated_data));
   mls_authenticated_content ac;
-  MIMI_TRY(mls_authenticated_content_sign(&ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, sig_priv,
-                                          sig_priv_len, &ac));
+  mimi_err serr = mls_authenticated_content_sign(&ep, MLS_WIRE_PUBLIC_MESSAGE, &fc, sig_priv,
+                                                 sig_priv_len, &ac);
+  mimi_bytes_free(&fc.authenticated_data);
+  MIMI_TRY(serr);
   mls_message m;
   memset(&m, 0, sizeof m);
   m.version = MLS_VERSION_MLS10;
@@ -200,7 +244,7 @@ static mimi_err check_gce(const mls_group *g, const mls_group_context_extensions
     }
     MIMI_TRY(group_check_required(gce->extensions, gce->extensions_count, &l->capabilities));
   }
-  return MIMI_OK;
+  return group_check_gce_dictionary(g, gce);
 }
 
 /* A key already used by a node of the tree (§7.3 uniqueness). */
@@ -259,8 +303,13 @@ static mimi_err check_update(const mls_group *g, const mls_leaf_node *leaf, uint
 
 static mimi_err check_psk(const mls_group *g, const mls_proposal *list, size_t i) {
   const mls_pre_shared_key_id *id = &list[i].psk.psk;
+  /* §11.2 / §11.3: reinit and branch PSKs only in a successor's first
+   * commit, and only the one it was created with */
+  bool successor = g->successor_id != NULL && g->ctx.epoch == 0 &&
+                   mls_pre_shared_key_id_equal(g->successor_id, id);
   if (id->source.psktype == MLS_PSK_RESUMPTION) {
-    if (id->source.resumption.usage != MLS_RESUMPTION_APPLICATION) return MIMI_ERR_BAD_PROPOSAL;
+    if (id->source.resumption.usage != MLS_RESUMPTION_APPLICATION && !successor)
+      return MIMI_ERR_BAD_PROPOSAL;
   } else if (id->source.psktype != MLS_PSK_EXTERNAL) {
     return MIMI_ERR_BAD_PROPOSAL;
   }
@@ -305,7 +354,8 @@ static mimi_err check_one(const mls_group *g, uint32_t committer, const mls_prop
       if (!external && p->remove.removed == committer) return MIMI_ERR_BAD_PROPOSAL;
       return MIMI_OK;
     case MLS_PROPOSAL_SELF_REMOVE:
-      if (external || by_value[i] || from == committer || from == GROUP_NO_LEAF ||
+      /* ext §SelfRemove: by reference only, also in external commits */
+      if (by_value[i] || from == committer || from == GROUP_NO_LEAF ||
           mls_rtree_leaf(g->tree, from) == NULL)
         return MIMI_ERR_BAD_PROPOSAL;
       return MIMI_OK;
@@ -322,6 +372,9 @@ static mimi_err check_one(const mls_group *g, uint32_t committer, const mls_prop
         if (list[k].proposal_type == MLS_PROPOSAL_GROUP_CONTEXT_EXTENSIONS)
           return MIMI_ERR_BAD_PROPOSAL;
       return check_gce(g, &p->group_context_extensions);
+    case MLS_PROPOSAL_APP_DATA_UPDATE:
+    case MLS_PROPOSAL_APP_EPHEMERAL:
+      return group_check_app_proposal(g, list, n, i);
     default:
       /* types we cannot apply */
       return MIMI_ERR_BAD_PROPOSAL;
@@ -457,5 +510,7 @@ mimi_err group_apply_proposals(const mls_group *g, mls_group *next,
                            &added[*n_added]));
     (*n_added)++;
   }
-  return MIMI_OK;
+  MIMI_TRY(group_apply_app_proposals(g, next, list));
+  MIMI_TRY(group_check_required_components(&next->ctx, next->tree, NULL));
+  return group_run_commit_hook(g, next, list);
 }

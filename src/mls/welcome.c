@@ -269,6 +269,8 @@ static mimi_err join_state(mls_group *g, const mls_welcome *w, const mls_key_pac
   if (gc->cipher_suite != s->id || gc->confirmed_transcript_hash.len != nh ||
       gi->confirmation_tag.len != nh)
     err = MIMI_ERR_BAD_WELCOME;
+  if (err == MIMI_OK && group_check_dictionary(gc->extensions, gc->extensions_count) != MIMI_OK)
+    err = MIMI_ERR_BAD_WELCOME;
   if (err == MIMI_OK) err = group_load_group_info(gi, tree, &g->tree);
   if (err == MIMI_OK) err = find_own_leaf(g->tree, &kp->key_package.leaf_node, &g->own_leaf);
   if (err == MIMI_OK)
