@@ -40,10 +40,13 @@ static MIMI_MAYBE_UNUSED void fx_client_free(fx_client *c) {
   mls_credential_free(&c->cred);
 }
 
-/* A KeyPackage of c valid from not_before to not_after (0: forever). */
-static MIMI_MAYBE_UNUSED void fx_key_package(const fx_client *c, const mimi_rng *rng,
-                                             uint64_t not_before, uint64_t not_after,
-                                             mls_key_package *out) {
+/* A KeyPackage of c with its private keys, valid from not_before to
+ * not_after (0: forever). */
+static MIMI_MAYBE_UNUSED void fx_key_package_bundle_lifetime(const fx_client *c,
+                                                             const mimi_rng *rng,
+                                                             uint64_t not_before,
+                                                             uint64_t not_after,
+                                                             mls_key_package_bundle *out) {
   mls_key_package_options o;
   memset(&o, 0, sizeof o);
   o.credential = &c->cred;
@@ -51,8 +54,21 @@ static MIMI_MAYBE_UNUSED void fx_key_package(const fx_client *c, const mimi_rng 
   o.sig_priv_len = c->sig_priv.len;
   o.lifetime.not_before = not_before;
   o.lifetime.not_after = not_after;
+  CHECK_OK(mls_key_package_create(out, FX_SUITE, &o, rng));
+}
+
+/* The same for joining later, valid forever. */
+static MIMI_MAYBE_UNUSED void fx_key_package_bundle(const fx_client *c, const mimi_rng *rng,
+                                                    mls_key_package_bundle *out) {
+  fx_key_package_bundle_lifetime(c, rng, 0, 0, out);
+}
+
+/* A KeyPackage of c valid from not_before to not_after (0: forever). */
+static MIMI_MAYBE_UNUSED void fx_key_package(const fx_client *c, const mimi_rng *rng,
+                                             uint64_t not_before, uint64_t not_after,
+                                             mls_key_package *out) {
   mls_key_package_bundle b;
-  CHECK_OK(mls_key_package_create(&b, FX_SUITE, &o, rng));
+  fx_key_package_bundle_lifetime(c, rng, not_before, not_after, &b);
   CHECK_OK(mimi_clone(mls_key_package_type(), out, &b.key_package));
   mls_key_package_bundle_free(&b);
 }
@@ -106,16 +122,6 @@ static MIMI_MAYBE_UNUSED mimi_bytes fx_encode_km(const mimi_key_material_request
 
 /* ---- rooms ------------------------------------------------------------------ */
 
-/* A KeyPackage of c with its private keys (for joining later). */
-static MIMI_MAYBE_UNUSED void fx_key_package_bundle(const fx_client *c, const mimi_rng *rng,
-                                                    mls_key_package_bundle *out) {
-  mls_key_package_options o;
-  memset(&o, 0, sizeof o);
-  o.credential = &c->cred;
-  o.sig_priv = c->sig_priv.data;
-  o.sig_priv_len = c->sig_priv.len;
-  CHECK_OK(mls_key_package_create(out, FX_SUITE, &o, rng));
-}
 
 /* An upload body with that one KeyPackage. */
 static MIMI_MAYBE_UNUSED mimi_bytes fx_upload_bundle_body(mls_key_package_bundle *kp) {

@@ -260,6 +260,29 @@ static mimi_submit_status submit_answer(mimi_http_response *resp) {
   return s;
 }
 
+/* submitMessage for the room: as one of w's clients (auth), or as b.example
+ * straight to the hub (auth NULL). The status code; *value the accepted
+ * timestamp or the current epoch. */
+static uint8_t submit(world_provider *w, const char *auth, const char *sender_uri,
+                      const char *text, mls_group *g, uint64_t *value) {
+  mimi_bytes body = fx_submit_body(sender_uri, text, g, &rng);
+  mimi_http_response r;
+  if (auth == NULL) {
+    r = peer_call(w, "b.example", MIMI_EP_SUBMIT_MESSAGE, &body);
+  } else {
+    char *path = NULL;
+    CHECK_OK(mimi_endpoint_path(MIMI_EP_SUBMIT_MESSAGE, MIMI_CLIENT_API_PREFIX, ROOM, &path));
+    r = call(w, "POST", path, auth, &body);
+    free(path);
+  }
+  mimi_bytes_free(&body);
+  mimi_submit_status s = submit_answer(&r);
+  *value = s.status_code == MIMI_SUBMIT_ACCEPTED ? s.accepted.accepted_timestamp : s.current_epoch;
+  uint8_t code = s.status_code;
+  mimi_submit_status_free(&s);
+  return code;
+}
+
 static char *client_path(mimi_endpoint_id ep) {
   char *p = NULL;
   CHECK_OK(mimi_endpoint_path(ep, MIMI_CLIENT_API_PREFIX, ROOM, &p));
@@ -476,12 +499,9 @@ static void test_messages(void) {
   mimi_fanout_message f[4];
 
   /* bob → through b.example to the hub → alice and carol; b gets nothing */
-  mimi_bytes body = fx_submit_body(bob.id.uri, "hi from bob", bob.g, &rng);
-  mimi_http_response r = call(&B, "POST", path, bob.auth, &body);
-  mimi_submit_status s = submit_answer(&r);
-  CHECK(s.status_code == MIMI_SUBMIT_ACCEPTED && s.accepted.accepted_timestamp == NOW * 1000);
-  mimi_submit_status_free(&s);
-  mimi_bytes_free(&body);
+  uint64_t epoch = 0;
+  CHECK(submit(&B, bob.auth, bob.id.uri, "hi from bob", bob.g, &epoch) == MIMI_SUBMIT_ACCEPTED);
+  CHECK(epoch == NOW * 1000);
   CHECK(outbox_rows(&A) == 0);
   size_t n = inbox(&alice, f, 4);
   CHECK(n == 1 && fx_reads(alice.g, &f[0], "hi from bob"));
@@ -492,12 +512,8 @@ static void test_messages(void) {
   CHECK(inbox(&bob, f, 4) == 0);
 
   /* alice → carol directly, bob through the outbox and /notify */
-  body = fx_submit_body(alice.id.uri, "hello bob", alice.g, &rng);
-  r = call(&A, "POST", path, alice.auth, &body);
-  s = submit_answer(&r);
-  CHECK(s.status_code == MIMI_SUBMIT_ACCEPTED);
-  mimi_submit_status_free(&s);
-  mimi_bytes_free(&body);
+  CHECK(submit(&A, alice.auth, alice.id.uri, "hello bob", alice.g, &epoch) ==
+        MIMI_SUBMIT_ACCEPTED);
   CHECK(inbox(&alice, f, 4) == 0);
   n = inbox(&carol, f, 4);
   CHECK(n == 1 && fx_reads(carol.g, &f[0], "hello bob"));
@@ -513,35 +529,27 @@ static void test_messages(void) {
   /* refusals, each fanning out nothing: an epoch-0 message (epochTooOld
    * with the current epoch), bob's provider speaking for carol, a sender
    * who is no member */
-  body = fx_submit_body(alice.id.uri, "old", alice_epoch0, &rng);
-  r = call(&A, "POST", path, alice.auth, &body);
-  s = submit_answer(&r);
-  CHECK(s.status_code == MIMI_SUBMIT_EPOCH_TOO_OLD && s.current_epoch == 1);
-  mimi_submit_status_free(&s);
-  mimi_bytes_free(&body);
-  body = fx_submit_body(carol.id.uri, "forged", bob.g, &rng);
-  r = peer_call(&A, "b.example", MIMI_EP_SUBMIT_MESSAGE, &body);
-  s = submit_answer(&r);
-  CHECK(s.status_code == MIMI_SUBMIT_NOT_ALLOWED);
-  mimi_submit_status_free(&s);
-  mimi_bytes_free(&body);
-  member stranger;
-  memset(&stranger, 0, sizeof stranger);
-  stranger.id.uri = "mimi://a.example/d/dave/pc";
-  body = fx_submit_body(stranger.id.uri, "who", carol.g, &rng);
-  r = call(&A, "POST", path, carol.auth, &body);
-  s = submit_answer(&r);
-  CHECK(s.status_code == MIMI_SUBMIT_NOT_ALLOWED);
-  mimi_submit_status_free(&s);
-  mimi_bytes_free(&body);
+  CHECK(submit(&A, alice.auth, alice.id.uri, "old", alice_epoch0, &epoch) ==
+        MIMI_SUBMIT_EPOCH_TOO_OLD);
+  CHECK(epoch == 1);
+  CHECK(submit(&A, NULL, carol.id.uri, "forged", bob.g, &epoch) == MIMI_SUBMIT_NOT_ALLOWED);
+  CHECK(submit(&A, carol.auth, "mimi://a.example/d/dave/pc", "who", carol.g, &epoch) ==
+        MIMI_SUBMIT_NOT_ALLOWED);
   CHECK(outbox_rows(&A) == 0);
   CHECK(inbox(&alice, f, 4) == 0 && inbox(&carol, f, 4) == 0);
 
-  /* a room nobody hosts, a hub that is not the room's for /notify */
-  r = call(&A, "POST", "/client/v1/submitMessage/mimi%3A%2F%2Fa.example%2Fr%2Fnone",
-           alice.auth, &(mimi_bytes){(uint8_t *)"x", 1});
+  /* a room nobody hosts; a body that is no SubmitMessageRequest */
+  mimi_bytes body = fx_submit_body(alice.id.uri, "lost", alice.g, &rng);
+  mimi_http_response r =
+      call(&A, "POST", "/client/v1/submitMessage/mimi%3A%2F%2Fa.example%2Fr%2Fnone", alice.auth,
+           &body);
+  CHECK(r.status == 404);
+  mimi_http_response_free(&r);
+  body.len = 3;
+  r = call(&A, "POST", path, alice.auth, &body);
   CHECK(r.status == 400);
   mimi_http_response_free(&r);
+  mimi_bytes_free(&body);
   free(path);
   mimi_test_case();
 }
