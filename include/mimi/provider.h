@@ -151,7 +151,9 @@ typedef struct {
                           const mimi_bytes *state);
   mimi_err (*outbox_add)(void *impl, int64_t room_id, const char *target_domain,
                          const mimi_bytes *body);
-  /* Rows due at `now` (next_attempt <= now), oldest first, at most max. */
+  /* Rows due at `now` (next_attempt <= now), oldest first, at most max;
+   * a row waits while an older row for the same domain is not due, so each
+   * follower gets its messages in order. */
   mimi_err (*outbox_due)(void *impl, uint64_t now, size_t max, mimi_store_outbox_row **out,
                          size_t *n);
   mimi_err (*outbox_done)(void *impl, int64_t id);
@@ -264,7 +266,8 @@ void mimi_provider_handle(const mimi_provider *p, const mimi_http_request *req, 
 
 /* Delivers due outbox rows to follower providers (/notify over p->peers):
  * a row is deleted once the peer answered 201, otherwise retried later
- * (backoff doubling from 2 s up to 10 min). Runs outside any request and
+ * (backoff doubling from 2 s up to 10 min), and the domain's later rows
+ * wait for it (in order per follower). Runs outside any request and
  * outside any transaction; *delivered (may be NULL) counts the rows sent. */
 MIMI_MUST_CHECK mimi_err mimi_provider_drain(const mimi_provider *p, uint64_t now,
                                              size_t *delivered);

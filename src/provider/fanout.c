@@ -108,7 +108,12 @@ mimi_err mimi_provider_drain(const mimi_provider *p, uint64_t now, size_t *deliv
   MIMI_TRY(p->store->ops->outbox_due(p->store->impl, now, DRAIN_BATCH, &rows, &n));
   unsigned ok_status = mimi_endpoint_get(MIMI_EP_NOTIFY)->success_status;
   mimi_err err = MIMI_OK;
+  domain_set failed; /* domains whose rows wait behind a failed one */
+  memset(&failed, 0, sizeof failed);
   for (size_t i = 0; err == MIMI_OK && i < n; i++) {
+    size_t k = 0;
+    while (k < failed.n && strcmp(failed.name[k], rows[i].target_domain) != 0) k++;
+    if (k < failed.n) continue;
     unsigned status = 0;
     mimi_bytes resp = {0};
     mimi_err call = p->peers->call(p->peers->ctx, rows[i].target_domain, MIMI_EP_NOTIFY,
@@ -121,8 +126,10 @@ mimi_err mimi_provider_drain(const mimi_provider *p, uint64_t now, size_t *deliv
     } else {
       err = p->store->ops->outbox_retry(p->store->impl, rows[i].id,
                                         now + backoff(rows[i].attempts));
+      if (err == MIMI_OK) err = domain_mark(&failed, rows[i].target_domain, false);
     }
   }
+  domains_free(&failed);
   mimi_store_outbox_free(rows, n);
   if (delivered) *delivered = sent;
   return err;

@@ -471,8 +471,10 @@ static mimi_err sq_outbox_due(void *impl, uint64_t now, size_t max,
   sqlite3_stmt *st;
   MIMI_TRY(prepare(impl,
                    "SELECT o.id, r.room_uri, o.target_domain, o.attempts, o.body FROM outbox o"
-                   " JOIN rooms r ON r.id = o.room_id WHERE o.next_attempt <= ?"
-                   " ORDER BY o.id LIMIT ?",
+                   " JOIN rooms r ON r.id = o.room_id WHERE o.next_attempt <= ?1"
+                   " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.target_domain ="
+                   " o.target_domain AND e.id < o.id AND e.next_attempt > ?1)"
+                   " ORDER BY o.id LIMIT ?2",
                    &st));
   sqlite3_bind_int64(st, 1, clamp64(now));
   sqlite3_bind_int64(st, 2, clamp64(max));

@@ -526,6 +526,27 @@ static void test_messages(void) {
   CHECK(n == 1 && fx_reads(bob.g, &f[0], "hello bob"));
   fanouts_free(f, n);
 
+  /* two messages for bob, the first delivery fails: the second waits for
+   * the first, and both arrive in order */
+  CHECK(submit(&A, alice.auth, alice.id.uri, "one", alice.g, &epoch) == MIMI_SUBMIT_ACCEPTED);
+  CHECK(submit(&A, alice.auth, alice.id.uri, "two", alice.g, &epoch) == MIMI_SUBMIT_ACCEPTED);
+  CHECK(outbox_rows(&A) == 2);
+  fail_calls = 1;
+  int calls = peer_calls;
+  CHECK_OK(mimi_provider_drain(&A.p, NOW + 20, &sent));
+  CHECK(sent == 0 && peer_calls == calls + 1);
+  CHECK_OK(mimi_provider_drain(&A.p, NOW + 21, &sent));
+  CHECK(sent == 0 && peer_calls == calls + 1);
+  CHECK(inbox(&bob, f, 4) == 0);
+  CHECK_OK(mimi_provider_drain(&A.p, NOW + 22, &sent));
+  CHECK(sent == 2 && outbox_rows(&A) == 0);
+  n = inbox(&bob, f, 4);
+  CHECK(n == 2 && fx_reads(bob.g, &f[0], "one") && fx_reads(bob.g, &f[1], "two"));
+  fanouts_free(f, n);
+  n = inbox(&carol, f, 4);
+  CHECK(n == 2 && fx_reads(carol.g, &f[0], "one") && fx_reads(carol.g, &f[1], "two"));
+  fanouts_free(f, n);
+
   /* refusals, each fanning out nothing: an epoch-0 message (epochTooOld
    * with the current epoch), bob's provider speaking for carol, a sender
    * who is no member */
