@@ -570,6 +570,15 @@ static void test_messages(void) {
   r = call(&A, "POST", path, alice.auth, &body);
   CHECK(r.status == 400);
   mimi_http_response_free(&r);
+
+  /* /notify at the follower: a truncated or empty body files nothing */
+  r = peer_call(&B, "a.example", MIMI_EP_NOTIFY, &body);
+  CHECK(r.status == 400);
+  mimi_http_response_free(&r);
+  r = peer_call(&B, "a.example", MIMI_EP_NOTIFY, &(mimi_bytes){NULL, 0});
+  CHECK(r.status == 400);
+  mimi_http_response_free(&r);
+  CHECK(inbox(&bob, f, 4) == 0);
   mimi_bytes_free(&body);
   free(path);
   mimi_test_case();

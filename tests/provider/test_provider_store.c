@@ -207,11 +207,98 @@ static void test_inbox(void) {
   mimi_test_case();
 }
 
+/* Rooms (compare-and-set on the epoch), the outbox (per-domain order,
+ * retry, done), clients by URI and by claimed KeyPackageRef, room_clients. */
+static void test_rooms_outbox(void) {
+  mimi_store st;
+  CHECK_OK(mimi_store_open_sqlite(":memory:", &st));
+  const char *room = "mimi://a.example/r/club";
+  mimi_bytes gid = B("club"), s0 = B("state0"), s1 = B("state1"), key = B("key");
+  int64_t rid, dup, uid, cid;
+  mimi_store_room r;
+  CHECK_ERR(st.ops->room_get(st.impl, room, &r), MIMI_ERR_NOT_FOUND);
+  CHECK_OK(st.ops->room_add(st.impl, room, &gid, 0, &s0, &rid));
+  CHECK_ERR(st.ops->room_add(st.impl, room, &gid, 0, &s1, &dup), MIMI_ERR_STORE_CONFLICT);
+  CHECK_ERR(st.ops->room_update(st.impl, rid, 1, 2, &s1), MIMI_ERR_STORE_CONFLICT);
+  CHECK_OK(st.ops->room_get(st.impl, room, &r));
+  CHECK(r.id == rid && r.epoch == 0);
+  CHECK_BYTES(r.state, s0);
+  mimi_store_room_free(&r);
+  CHECK_OK(st.ops->room_update(st.impl, rid, 0, 1, &s1));
+  CHECK_ERR(st.ops->room_update(st.impl, rid, 0, 1, &s1), MIMI_ERR_STORE_CONFLICT);
+  CHECK_OK(st.ops->room_get(st.impl, room, &r));
+  CHECK(r.epoch == 1);
+  CHECK_BYTES(r.state, s1);
+  mimi_store_room_free(&r);
+
+  /* b's second row waits while its first is not due; c's is independent */
+  CHECK_OK(st.ops->outbox_add(st.impl, rid, "b.example", &s0));
+  CHECK_OK(st.ops->outbox_add(st.impl, rid, "b.example", &s1));
+  CHECK_OK(st.ops->outbox_add(st.impl, rid, "c.example", &s1));
+  mimi_store_outbox_row *rows = NULL;
+  size_t n = 0;
+  CHECK_OK(st.ops->outbox_due(st.impl, 100, 10, &rows, &n));
+  CHECK(n == 3 && strcmp(rows[0].room_uri, room) == 0 &&
+        strcmp(rows[0].target_domain, "b.example") == 0 && rows[0].attempts == 0);
+  int64_t first = rows[0].id, second = rows[1].id, third = rows[2].id;
+  mimi_store_outbox_free(rows, n);
+  CHECK_OK(st.ops->outbox_retry(st.impl, first, 110));
+  CHECK_OK(st.ops->outbox_due(st.impl, 100, 10, &rows, &n));
+  CHECK(n == 1 && rows[0].id == third);
+  mimi_store_outbox_free(rows, n);
+  CHECK_OK(st.ops->outbox_due(st.impl, 110, 1, &rows, &n));
+  CHECK(n == 1 && rows[0].id == first && rows[0].attempts == 1);
+  CHECK_BYTES(rows[0].body, s0);
+  mimi_store_outbox_free(rows, n);
+  CHECK_OK(st.ops->outbox_done(st.impl, first));
+  CHECK_OK(st.ops->outbox_done(st.impl, third));
+  CHECK_OK(st.ops->outbox_due(st.impl, 100, 10, &rows, &n));
+  CHECK(n == 1 && rows[0].id == second);
+  mimi_store_outbox_free(rows, n);
+
+  /* clients by URI and by claim; a follower's room members */
+  mimi_store_client c;
+  CHECK_OK(st.ops->user_add(st.impl, "mimi://a.example/u/bob", &uid));
+  CHECK_OK(st.ops->client_add(st.impl, uid, "mimi://a.example/d/bob/pc", &key, H1, &cid));
+  CHECK_ERR(st.ops->client_by_uri(st.impl, "mimi://a.example/d/bob/tv", &c), MIMI_ERR_NOT_FOUND);
+  CHECK_OK(st.ops->client_by_uri(st.impl, "mimi://a.example/d/bob/pc", &c));
+  CHECK(c.id == cid);
+  mimi_store_client_free(&c);
+  const uint8_t ref[] = {7, 7, 7};
+  CHECK_ERR(st.ops->client_by_claim(st.impl, ref, sizeof ref, &c), MIMI_ERR_NOT_FOUND);
+  CHECK_OK(st.ops->key_package_add(st.impl, cid, 1, 0, false, &s0));
+  mimi_store_key_package *k = NULL;
+  CHECK_OK(st.ops->key_packages_of_client(st.impl, cid, &k, &n));
+  CHECK(n == 1);
+  if (n == 1) CHECK_OK(st.ops->key_package_claim(st.impl, k[0].id, ref, sizeof ref, "b.example", 5));
+  mimi_store_key_packages_free(k, n);
+  CHECK_OK(st.ops->client_by_claim(st.impl, ref, sizeof ref, &c));
+  CHECK(c.id == cid);
+  mimi_store_client_free(&c);
+  int64_t *ids = NULL;
+  CHECK_OK(st.ops->room_clients(st.impl, room, &ids, &n));
+  CHECK(n == 0);
+  free(ids);
+  CHECK_OK(st.ops->room_client_add(st.impl, room, cid));
+  CHECK_OK(st.ops->room_client_add(st.impl, room, cid)); /* idempotent */
+  CHECK_ERR(st.ops->room_client_add(st.impl, room, cid + 100), MIMI_ERR_STORE_CONFLICT);
+  CHECK_OK(st.ops->room_clients(st.impl, room, &ids, &n));
+  CHECK(n == 1 && ids[0] == cid);
+  free(ids);
+  mimi_bytes_free(&gid);
+  mimi_bytes_free(&s0);
+  mimi_bytes_free(&s1);
+  mimi_bytes_free(&key);
+  mimi_store_close(&st);
+  mimi_test_case();
+}
+
 int main(void) {
   test_migrations();
   test_users_clients();
   test_key_packages();
   test_transactions();
   test_inbox();
+  test_rooms_outbox();
   return mimi_test_summary("test_provider_store");
 }
