@@ -39,6 +39,7 @@ case "${1:-}" in
     deps
     build build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
     ./build/tools/mimi-demo
+    ./build/tools/mimi-demo-providers
     ;;
   test)
     deps

@@ -8,11 +8,12 @@
  * agree on the epoch authenticator after every epoch, and a replayed
  * ciphertext is refused. Real randomness, so every run differs; every step
  * is checked and any failure exits non-zero, so the demo is also a test.
- * Providers on loopback (mimid) will carry these bytes in a later demo. */
+ * mimi-demo-providers carries such messages through two mimid on loopback. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "demo_content.h"
 #include "mimi/mimi.h"
 #include "mimi/mls.h"
 
@@ -63,32 +64,6 @@ static mimi_err member_init(member *m, const mimi_suite *s, const char *uri) {
   return mls_key_package_create(&m->kp, s->id, &opt, mimi_rng_system());
 }
 
-/* A MIMI content message (draft-ietf-mimi-content) with sender and room
- * URIs, optionally a reply; returns its encoding and message ID. */
-static mimi_err compose(const member *from, const char *room, const char *markdown,
-                        const uint8_t *reply_to, mimi_bytes *out,
-                        uint8_t id[MIMI_MESSAGE_ID_LEN]) {
-  mimi_content c;
-  memset(&c, 0, sizeof c);
-  mimi_err err = mimi_rng_fill(mimi_rng_system(), c.salt, sizeof c.salt);
-  if (reply_to != NULL) {
-    c.has_in_reply_to = true;
-    memcpy(c.in_reply_to, reply_to, MIMI_MESSAGE_ID_LEN);
-  }
-  if (err == MIMI_OK) err = mimi_content_add_text_ext(&c, MIMI_EXT_SENDER_URI, from->uri);
-  if (err == MIMI_OK) err = mimi_content_add_text_ext(&c, MIMI_EXT_ROOM_URI, room);
-  c.body.disposition = MIMI_DISP_RENDER;
-  c.body.cardinality = MIMI_PART_SINGLE;
-  static const char type[] = "text/markdown;variant=GFM";
-  if (err == MIMI_OK) err = mimi_bytes_copy(&c.body.content_type, (const uint8_t *)type, strlen(type));
-  if (err == MIMI_OK)
-    err = mimi_bytes_copy(&c.body.content, (const uint8_t *)markdown, strlen(markdown));
-  if (err == MIMI_OK) err = mimi_content_encode(&c, out);
-  if (err == MIMI_OK) err = mimi_content_message_id(&c, id);
-  mimi_content_free(&c);
-  return err;
-}
-
 /* Sends `content` into the room: MLS PrivateMessage → MLSMessage bytes. */
 static mimi_err send_content(member *from, const mimi_bytes *content, mimi_bytes *wire) {
   mls_message msg;
@@ -100,42 +75,17 @@ static mimi_err send_content(member *from, const mimi_bytes *content, mimi_bytes
   return err;
 }
 
-/* Receives MLSMessage bytes: decrypt and verify, decode the content, check
- * its reply target against our history, record it, and render it. */
+/* Receives MLSMessage bytes: decrypt and verify, then take in the content. */
 static mimi_err receive_content(member *to, const mimi_bytes *wire, bool show) {
   mls_message msg;
-  mimi_content c;
   memset(&msg, 0, sizeof msg);
-  memset(&c, 0, sizeof c);
-  mimi_bytes data = {NULL, 0}, rendered = {NULL, 0};
+  mimi_bytes data = {NULL, 0};
   uint32_t sender = 0;
-  uint8_t id[MIMI_MESSAGE_ID_LEN];
   mimi_err err = mls_message_decode(wire->data, wire->len, &msg);
   if (err == MIMI_OK) err = mls_group_unprotect(to->group, &msg, &data, &sender);
-  if (err == MIMI_OK) err = mimi_content_decode(data.data, data.len, NULL, &c);
-  if (err == MIMI_OK) {
-    mimi_known_messages known = mimi_history_known(to->history);
-    err = mimi_content_check_targets(&c, &known, MIMI_CHECK_IN_REPLY_TO);
-  }
-  if (err == MIMI_OK) err = mimi_content_message_id(&c, id);
-  if (err == MIMI_OK) err = mimi_history_add_content(to->history, id, &c);
-  mimi_render_opts opts = {64, isatty(STDOUT_FILENO) == 1};
-  if (err == MIMI_OK && show)
-    err = mimi_render("text/markdown", c.body.content.data, c.body.content.len, &opts, &rendered);
-  if (err == MIMI_OK && show) {
-    const uint8_t *from = NULL;
-    size_t from_len = 0;
-    if (mimi_content_sender_uri(&c, &from, &from_len) != MIMI_OK) from_len = 0;
-    size_t n = rendered.len;
-    while (n > 0 && rendered.data[n - 1] == '\n') n--;
-    printf("  %s ← %.*s (leaf %u, %zu B%s), id ", to->uri, (int)from_len, (const char *)from,
-           sender, wire->len, c.has_in_reply_to ? ", a reply" : "");
-    for (size_t i = 0; i < 6; i++) printf("%02x", id[i]);
-    printf("…\n    | %.*s\n", (int)n, (const char *)rendered.data);
-  }
-  mimi_bytes_free(&rendered);
+  if (err == MIMI_OK)
+    err = demo_take_content(to->history, to->uri, data.data, data.len, sender, wire->len, show);
   mimi_bytes_free(&data);
-  mimi_content_free(&c);
   mls_message_free(&msg);
   return err;
 }
@@ -206,14 +156,14 @@ static int conversation(const mimi_suite *s, member *alice, member *bob, bool sh
   /* The conversation. */
   mimi_bytes m1 = {NULL, 0}, m2 = {NULL, 0}, w1 = {NULL, 0}, w2 = {NULL, 0};
   uint8_t id1[MIMI_MESSAGE_ID_LEN], id2[MIMI_MESSAGE_ID_LEN];
-  err = compose(alice, room, "Hi **Bob**, this room is end-to-end encrypted with *MLS*.", NULL,
+  err = demo_compose(alice->uri, room, "Hi **Bob**, this room is end-to-end encrypted with *MLS*.", NULL,
                 &m1, id1);
   if (err == MIMI_OK)
     err = mimi_history_add(alice->history, id1, (const uint8_t *)alice->uri, strlen(alice->uri));
   if (err == MIMI_OK) err = send_content(alice, &m1, &w1);
   if (err == MIMI_OK) err = receive_content(bob, &w1, show);
   if (err == MIMI_OK)
-    err = compose(bob, room, "Hello Alice — reading you via `mimi`.", id1, &m2, id2);
+    err = demo_compose(bob->uri, room, "Hello Alice — reading you via `mimi`.", id1, &m2, id2);
   if (err == MIMI_OK) err = send_content(bob, &m2, &w2);
   if (err == MIMI_OK) err = receive_content(alice, &w2, show);
   mimi_err replay = err == MIMI_OK ? receive_content(bob, &w1, false) : MIMI_OK;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "loopback.h"
 #include "mimi/crypto.h"
 #include "mimi/mls.h"
 #include "mimi/provider.h"
@@ -123,62 +124,30 @@ static MIMI_MAYBE_UNUSED mimi_bytes fx_encode_km(const mimi_key_material_request
 /* ---- rooms ------------------------------------------------------------------ */
 
 
-/* An upload body with that one KeyPackage. */
+/* The client API bodies of tools/loopback.h, checked. */
 static MIMI_MAYBE_UNUSED mimi_bytes fx_upload_bundle_body(mls_key_package_bundle *kp) {
-  mimi_client_upload_request u;
-  memset(&u, 0, sizeof u);
-  u.key_packages = &kp->key_package; /* borrowed: encoded, never freed */
-  u.key_packages_count = 1;
   mimi_bytes out = {0};
-  CHECK_OK(mimi_client_upload_request_encode(&u, &out));
+  CHECK_OK(lb_upload_bundle_body(kp, &out));
   return out;
 }
 
-/* POST /client/v1/rooms: the group's GroupInfo with its ratchet tree. */
 static MIMI_MAYBE_UNUSED mimi_bytes fx_create_room_body(const char *room_uri, mls_group *g) {
-  mimi_client_create_room_request r;
-  memset(&r, 0, sizeof r);
-  CHECK_OK(mimi_bytes_copy(&r.room_uri, (const uint8_t *)room_uri, strlen(room_uri)));
-  CHECK_OK(mls_group_group_info(g, true, false, &r.group_info));
-  mimi_bytes b = {0};
-  CHECK_OK(mimi_client_create_room_request_encode(&r, &b));
-  mimi_client_create_room_request_free(&r);
-  return b;
+  mimi_bytes out = {0};
+  CHECK_OK(lb_create_room_body(room_uri, g, &out));
+  return out;
 }
 
-/* An UpdateRequest: the commit, its Welcome (if it welcomes anyone) and
- * the committer's GroupInfo of the new epoch (g has merged the commit). */
 static MIMI_MAYBE_UNUSED mimi_bytes fx_update_body(const mls_message *commit,
                                                    const mls_welcome *w, mls_group *g) {
-  mimi_handshake_bundle b;
-  memset(&b, 0, sizeof b);
-  CHECK_OK(mimi_clone(mls_message_type(), &b.proposal_or_commit, commit));
-  if (w != NULL && w->secrets_count) {
-    b.commit.welcome = calloc(1, sizeof *b.commit.welcome);
-    CHECK_OK(mimi_clone(mls_welcome_type(), b.commit.welcome, w));
-  }
-  b.commit.group_info_option.representation = MIMI_GROUP_INFO_REP_FULL;
-  CHECK_OK(mls_group_group_info(g, true, false, &b.commit.group_info_option.group_info));
-  b.commit.ratchet_tree_option.representation = MIMI_TREE_REP_DISTRIBUTION_SERVICE;
   mimi_bytes out = {0};
-  CHECK_OK(mimi_proto_encode(mimi_handshake_bundle_type(), &b, &out));
-  mimi_handshake_bundle_free(&b);
+  CHECK_OK(lb_update_body(commit, w, g, &out));
   return out;
 }
 
-/* A SubmitMessageRequest: text protected in g, sent as sender_uri. */
 static MIMI_MAYBE_UNUSED mimi_bytes fx_submit_body(const char *sender_uri, const char *text,
                                                    mls_group *g, const mimi_rng *rng) {
-  mimi_submit_message_request s;
-  memset(&s, 0, sizeof s);
-  s.protocol = MIMI_PROTOCOL_MLS10;
-  CHECK_OK(mls_group_protect(g, (const uint8_t *)text, strlen(text), NULL, 0, rng,
-                             &s.mls10.app_message));
-  CHECK_OK(mimi_bytes_copy(&s.mls10.sending_uri.uri, (const uint8_t *)sender_uri,
-                           strlen(sender_uri)));
   mimi_bytes out = {0};
-  CHECK_OK(mimi_proto_encode(mimi_submit_message_request_type(), &s, &out));
-  mimi_submit_message_request_free(&s);
+  CHECK_OK(lb_submit_body(sender_uri, (const uint8_t *)text, strlen(text), g, rng, &out));
   return out;
 }
 

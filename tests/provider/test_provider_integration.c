@@ -6,8 +6,6 @@
  * endpoint without a client certificate, or with one from another CA, are
  * refused. Both daemons then stop on SIGTERM and must exit 0 (under ASan
  * that includes their leak check). */
-#include <errno.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,22 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loopback.h"
 #include "provider_fixture.h"
 
 static char dir[512];
-
-/* snprintf that refuses to truncate (paths built here must be whole). */
-#define SNP(buf, size, ...)                                                     \
-  do {                                                                          \
-    int snp_n_ = snprintf(buf, size, __VA_ARGS__);                              \
-    if (snp_n_ < 0 || (size_t)snp_n_ >= (size_t)(size)) abort();                \
-  } while (0)
 static const char *mimid;
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
+#define SNP LB_SNP
+#define sh lb_sh
 
 static char *at(const char *name) {
   static char bufs[8][640];
@@ -43,164 +32,37 @@ static char *at(const char *name) {
   return b;
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...) {
-  char cmd[4096];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  return system(cmd);
-}
-
-static void write_file(const char *path, const char *text) {
-  FILE *f = fopen(path, "w");
-  CHECK(f != NULL);
-  if (f == NULL) return;
-  fputs(text, f);
-  fclose(f);
-}
-
-/* CA, then one EC P-256 certificate per name with SAN DNS:<name>, usable
- * as TLS server and client certificate. */
+/* The shared PKI, plus a certificate with b.example's name that is not
+ * from our CA. */
 static bool make_pki(void) {
-  int rc = sh("cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-              " -keyout ca.key -out ca.pem -days 2 -subj /CN=mimi-test-ca"
-              " -addext basicConstraints=critical,CA:TRUE"
-              " -addext keyUsage=critical,keyCertSign >openssl.log 2>&1",
-              dir);
-  const char *names[] = {"a.example", "b.example"};
-  for (int i = 0; rc == 0 && i < 2; i++) {
-    char ext[256];
-    SNP(ext, sizeof ext,
-             "subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\n"
-             "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n",
-             names[i]);
-    char extpath[600];
-    SNP(extpath, sizeof extpath, "%s/%s.ext", dir, names[i]);
-    write_file(extpath, ext);
-    rc = sh("cd '%s' && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-            " -keyout %s.key -out %s.csr -subj /CN=%s >>openssl.log 2>&1 &&"
-            " openssl x509 -req -in %s.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
-            " -days 2 -extfile %s.ext -out %s.pem >>openssl.log 2>&1",
-            dir, names[i], names[i], names[i], names[i], names[i], names[i]);
-  }
-  /* b.example's name, but not from our CA */
-  if (rc == 0)
-    rc = sh("cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+  const char *const names[] = {"a.example", "b.example"};
+  return lb_make_pki(dir, names, 2) &&
+         sh("cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
             " -keyout rogue.key -out rogue.pem -days 2 -subj /CN=b.example"
             " -addext subjectAltName=DNS:b.example"
             " -addext extendedKeyUsage=serverAuth,clientAuth >>openssl.log 2>&1",
-            dir);
-  return rc == 0;
+            dir) == 0;
 }
 
-typedef struct {
-  pid_t pid;
-  unsigned port;
-} daemon_proc;
+typedef lb_daemon daemon_proc;
 
 static bool start(const char *name, unsigned port, const char *extra, daemon_proc *d) {
-  char conf[2048], path[600], portfile[600];
-  SNP(portfile, sizeof portfile, "%s/%s.port", dir, name);
-  unlink(portfile);
-  SNP(conf, sizeof conf,
-           "domain = %s\nlisten = 127.0.0.1\nport = %u\nport_file = %s\n"
-           "cert = %s/%s.pem\nkey = %s/%s.key\nca = %s/ca.pem\ndb = %s/%s.db\n"
-           "admin_token = adm-%s\n%s",
-           name, port, portfile, dir, name, dir, name, dir, dir, name, name, extra);
-  SNP(path, sizeof path, "%s/%s.conf", dir, name);
-  write_file(path, conf);
-  char log[600];
-  SNP(log, sizeof log, "%s/%s.log", dir, name);
-  pid_t pid = fork();
-  if (pid == 0) {
-    FILE *f = freopen(log, "w", stderr);
-    (void)f;
-    execl(mimid, "mimid", "-c", path, (char *)NULL);
-    _exit(127);
-  }
-  if (pid < 0) return false;
-  d->pid = pid;
-  d->port = 0;
-  /* The daemon writes the bound port once it listens. */
-  for (int i = 0; i < 1000; i++) {
-    FILE *f = fopen(portfile, "r");
-    if (f != NULL) {
-      int ok = fscanf(f, "%u", &d->port);
-      fclose(f);
-      if (ok == 1 && d->port > 0) return true;
-    }
-    int st;
-    if (waitpid(pid, &st, WNOHANG) == pid) {
-      d->pid = 0;
-      fprintf(stderr, "mimid %s exited early; see %s\n", name, log);
-      return false;
-    }
-    sleep_ms(10);
-  }
-  return false;
+  return lb_start(mimid, dir, name, port, extra, d);
 }
 
-/* SIGTERM, then wait up to 10 s for a clean exit. */
-static int stop(daemon_proc *d) {
-  if (d->pid <= 0) return -1;
-  kill(d->pid, SIGTERM);
-  for (int i = 0; i < 1000; i++) {
-    int st;
-    if (waitpid(d->pid, &st, WNOHANG) == d->pid) {
-      d->pid = 0;
-      return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    }
-    sleep_ms(10);
-  }
-  kill(d->pid, SIGKILL);
-  waitpid(d->pid, NULL, 0);
-  d->pid = 0;
-  return -1;
-}
+#define stop lb_stop
+#define sleep_ms lb_sleep_ms
 
 typedef struct {
   const char *domain;
   unsigned port;
 } target;
 
-/* One HTTPS call to a daemon by its domain name (certificate checked
- * against it), connecting to 127.0.0.1. */
 static unsigned https(target t, const char *method, const char *path, const char *cert,
                       const char *bearer, const char *from, const mimi_bytes *body,
                       mimi_bytes *resp) {
-  char url[1024], connect_to[128], certp[600], keyp[600];
-  SNP(url, sizeof url, "https://%s:%u%s", t.domain, t.port, path);
-  SNP(connect_to, sizeof connect_to, "%s::127.0.0.1:", t.domain);
-  if (cert) {
-    SNP(certp, sizeof certp, "%s/%s.pem", dir, cert);
-    SNP(keyp, sizeof keyp, "%s/%s.key", dir, cert);
-  }
-  mimi_https_request r = {
-      .method = method,
-      .url = url,
-      .ca_file = at("ca.pem"),
-      .cert_file = cert ? certp : NULL,
-      .key_file = cert ? keyp : NULL,
-      .bearer = bearer,
-      .from = from,
-      .connect_to = connect_to,
-      .content_type = body ? "application/octet-stream" : NULL,
-      .body = body ? body->data : NULL,
-      .body_len = body ? body->len : 0,
-      .timeout_ms = 10000,
-  };
-  unsigned status = 0;
-  mimi_bytes out = {0};
-  mimi_err err = mimi_https_call(&r, &status, &out);
-  if (err != MIMI_OK) {
-    fprintf(stderr, "%s %s: %s\n", method, url, mimi_errname(err));
-    status = 0;
-  }
-  if (resp) *resp = out;
-  else mimi_bytes_free(&out);
-  return status;
+  return lb_https((lb_target){dir, t.domain, t.port}, method, path, cert, bearer, from, body,
+                  resp);
 }
 
 static char *register_client(target t, const fx_client *c, const char *admin) {
