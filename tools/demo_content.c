@@ -60,3 +60,10 @@ mimi_err demo_take_content(mimi_history *h, const char *to_uri, const uint8_t *d
   mimi_content_free(&c);
   return err;
 }
+
+bool demo_same_epoch(const mls_group *a, const mls_group *b) {
+  size_t la, lb;
+  const uint8_t *ea = mls_group_epoch_authenticator(a, &la);
+  const uint8_t *eb = mls_group_epoch_authenticator(b, &lb);
+  return mls_group_epoch(a) == mls_group_epoch(b) && la == lb && mimi_ct_eq(ea, eb, la);
+}

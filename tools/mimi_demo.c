@@ -90,14 +90,6 @@ static mimi_err receive_content(member *to, const mimi_bytes *wire, bool show) {
   return err;
 }
 
-static bool same_epoch(const member *a, const member *b) {
-  size_t la, lb;
-  const uint8_t *ea = mls_group_epoch_authenticator(a->group, &la);
-  const uint8_t *eb = mls_group_epoch_authenticator(b->group, &lb);
-  return mls_group_epoch(a->group) == mls_group_epoch(b->group) && la == lb &&
-         mimi_ct_eq(ea, eb, la);
-}
-
 static void print_epoch(const member *m) {
   size_t n;
   const uint8_t *ea = mls_group_epoch_authenticator(m->group, &n);
@@ -150,14 +142,15 @@ static int conversation(const mimi_suite *s, member *alice, member *bob, bool sh
     printf("  %s joined from a %zu-byte Welcome\n", bob->uri, welcome_wire.len);
   mimi_bytes_free(&welcome_wire);
   if (err != MIMI_OK) return failed(bob->uri, "join from Welcome", err);
-  if (!same_epoch(alice, bob)) return failed(bob->uri, "agree on epoch 1", MIMI_ERR_INTERNAL);
+  if (!demo_same_epoch(alice->group, bob->group))
+    return failed(bob->uri, "agree on epoch 1", MIMI_ERR_INTERNAL);
   if (show) print_epoch(alice);
 
   /* The conversation. */
   mimi_bytes m1 = {NULL, 0}, m2 = {NULL, 0}, w1 = {NULL, 0}, w2 = {NULL, 0};
   uint8_t id1[MIMI_MESSAGE_ID_LEN], id2[MIMI_MESSAGE_ID_LEN];
-  err = demo_compose(alice->uri, room, "Hi **Bob**, this room is end-to-end encrypted with *MLS*.", NULL,
-                &m1, id1);
+  err = demo_compose(alice->uri, room, "Hi **Bob**, this room is end-to-end encrypted with *MLS*.",
+                     NULL, &m1, id1);
   if (err == MIMI_OK)
     err = mimi_history_add(alice->history, id1, (const uint8_t *)alice->uri, strlen(alice->uri));
   if (err == MIMI_OK) err = send_content(alice, &m1, &w1);
@@ -201,7 +194,8 @@ static int conversation(const mimi_suite *s, member *alice, member *bob, bool sh
     mimi_bytes_free(&upd_wire);
     return failed("update", "bob's path update", err);
   }
-  if (!same_epoch(alice, bob)) return failed(alice->uri, "agree on epoch 2", MIMI_ERR_INTERNAL);
+  if (!demo_same_epoch(alice->group, bob->group))
+    return failed(alice->uri, "agree on epoch 2", MIMI_ERR_INTERNAL);
   if (show) {
     printf("  %s committed a path update (%zu B); %s processed it\n", bob->uri, upd_wire.len,
            alice->uri);

@@ -232,7 +232,8 @@ static bool claim(client *alice, const client *bob, mls_proposal *add) {
     m->acceptable_ciphersuites_count = 1;
   }
   if (err == MIMI_OK) err = mimi_bytes_dup(&m->requester_signature_key, &alice->sig_pub);
-  if (err == MIMI_OK) err = mimi_clone(mls_credential_type(), &m->requester_credential, &alice->cred);
+  if (err == MIMI_OK)
+    err = mimi_clone(mls_credential_type(), &m->requester_credential, &alice->cred);
   if (err == MIMI_OK)
     err = mimi_key_material_request_sign(&req, alice->sig_priv.data, alice->sig_priv.len);
   mimi_bytes body = {0}, resp = {0};
@@ -271,14 +272,6 @@ static bool claim(client *alice, const client *bob, mls_proposal *add) {
   printf("%s → %s: alice claimed bob's KeyPackage over mTLS (suite %u, validated)\n",
          alice->at.domain, bob->at.domain, SUITE);
   return true;
-}
-
-static bool same_epoch(const client *a, const client *b) {
-  size_t la, lb;
-  const uint8_t *ea = mls_group_epoch_authenticator(a->group, &la);
-  const uint8_t *eb = mls_group_epoch_authenticator(b->group, &lb);
-  return mls_group_epoch(a->group) == mls_group_epoch(b->group) && la == lb &&
-         mimi_ct_eq(ea, eb, la);
 }
 
 static bool conversation(client *alice, client *bob) {
@@ -363,7 +356,7 @@ static bool conversation(client *alice, client *bob) {
             : MIMI_ERR_UNSUPPORTED;
   mimi_fanout_message_free(&f);
   TRY(bob->name, "join from the Welcome", err);
-  EXPECT(bob->name, "agree with alice on the epoch", same_epoch(alice, bob));
+  EXPECT(bob->name, "agree with alice on the epoch", demo_same_epoch(alice->group, bob->group));
   printf("b.example: Welcome (%zu B) arrived via /notify; bob joined, epoch %llu agreed\n",
          wire_len, (unsigned long long)mls_group_epoch(bob->group));
 
