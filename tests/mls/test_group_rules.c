@@ -9,16 +9,12 @@
 #include "harness.h"
 #include "group_snapshot.h"
 #include "mimi/mls.h"
+#include "mls_test_util.h"
 
 #define SUITE 1
 #define N 4
 
-typedef struct {
-  mimi_bytes sig_priv, sig_pub;
-  mls_credential cred;
-  mls_key_package_bundle kp;
-  mls_group *g;
-} member;
+typedef mt_member member;
 
 static member m[N + 2];
 static mimi_test_prng prng;
@@ -52,20 +48,6 @@ static void make_kp(member *x, uint8_t name, const mls_key_package_options *over
   CHECK_OK(mls_key_package_create(&x->kp, SUITE, &o, &rng));
 }
 
-/* Everyone but `committer` stages and merges `cm`; committer merges. */
-static void deliver(int committer, const mls_message *cm) {
-  for (int i = 0; i < N; i++) {
-    if (i == committer || m[i].g == NULL) continue;
-    mls_authenticated_content ac;
-    mls_staged_commit *sc = NULL;
-    CHECK_OK(mls_group_read(m[i].g, cm, &ac));
-    CHECK_OK(mls_group_stage_commit(m[i].g, &ac, &sc));
-    if (sc != NULL) mls_group_merge(m[i].g, sc);
-    mls_authenticated_content_free(&ac);
-  }
-  CHECK_OK(mls_group_merge_pending(m[committer].g));
-}
-
 static void setup(void) {
   rng = mimi_test_rng_prng(&prng, 42);
   for (int i = 0; i < N + 2; i++) make_kp(&m[i], (uint8_t)i, NULL);
@@ -92,13 +74,7 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-  for (int i = 0; i < N + 2; i++) {
-    mls_group_free(m[i].g);
-    mls_key_package_bundle_free(&m[i].kp);
-    mimi_bytes_free(&m[i].sig_priv);
-    mimi_bytes_free(&m[i].sig_pub);
-    mls_credential_free(&m[i].cred);
-  }
+  for (int i = 0; i < N + 2; i++) mt_member_free(&m[i]);
 }
 
 /* ---- §10.1 KeyPackages ---------------------------------------------------- */
@@ -439,7 +415,7 @@ static void test_commits(void) {
   mls_welcome w3;
   CHECK_OK(mls_group_commit(m[3].g, &force, &rng, &cm3, &w3));
   CHECK(mls_group_has_pending(m[3].g));
-  deliver(1, &cm);
+  mt_deliver(m, N, 1, &cm);
   CHECK(!mls_group_has_pending(m[3].g));
   CHECK_ERR(mls_group_merge_pending(m[3].g), MIMI_ERR_BAD_GROUP_STATE);
   /* 3's late commit is of the old epoch now */
@@ -512,7 +488,7 @@ static void test_messages(void) {
   mls_message cm;
   mls_welcome w;
   CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w)); /* commits the cached Remove */
-  deliver(0, &cm);
+  mt_deliver(m, N, 0, &cm);
   CHECK(m[2].g != NULL && !mls_group_active(m[2].g));
   CHECK_ERR(mls_group_read(m[2].g, &msg, &ac), MIMI_ERR_BAD_GROUP_STATE);
   mls_group_free(m[2].g);
@@ -553,7 +529,7 @@ static void test_welcome(void) {
   mls_message cm;
   mls_welcome w;
   CHECK_OK(mls_group_commit(m[0].g, &opt, &rng, &cm, &w));
-  deliver(0, &cm);
+  mt_deliver(m, N, 0, &cm);
   mls_ratchet_tree now = wire_tree(m[0].g);
   member *x = &m[N];
   mls_group_config cfg = mls_group_config_default();
@@ -617,7 +593,7 @@ static void test_committer_choice(void) {
   broadcast(3, &msg);
   mls_message_free(&msg);
   CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w));
-  deliver(0, &cm);
+  mt_deliver(m, N, 0, &cm);
   CHECK(!mls_group_active(m[1].g));
   mls_group_free(m[1].g);
   m[1].g = NULL;
@@ -632,7 +608,7 @@ static void test_committer_choice(void) {
   CHECK_OK(mls_group_read(m[3].g, &cm, &ac));
   CHECK(ac.content.body.commit.proposals_count == 0 && ac.content.body.commit.path != NULL);
   mls_authenticated_content_free(&ac);
-  deliver(0, &cm);
+  mt_deliver(m, N, 0, &cm);
   mls_message_free(&cm);
   mls_welcome_free(&w);
   mimi_test_case();
@@ -798,7 +774,7 @@ static void test_external_sender(void) {
   broadcast(0, &msg);
   mls_message_free(&msg);
   CHECK_OK(mls_group_commit(m[3].g, NULL, &rng, &cm, &w));
-  deliver(3, &cm);
+  mt_deliver(m, N, 3, &cm);
   mls_message_free(&cm);
   mls_welcome_free(&w);
   mimi_bytes_free(&data);
@@ -834,7 +810,7 @@ static void test_external_sender(void) {
   broadcast(-1, &msg);
   mls_message_free(&msg);
   CHECK_OK(mls_group_commit(m[0].g, NULL, &rng, &cm, &w));
-  deliver(0, &cm);
+  mt_deliver(m, N, 0, &cm);
   CHECK(mls_group_member(m[0].g, gone) == NULL && mls_group_member(m[3].g, gone) == NULL);
   mls_message_free(&cm);
   mls_welcome_free(&w);
@@ -860,7 +836,7 @@ static void test_reinit(void) {
   mls_message_free(&msg);
   CHECK(mls_group_reinit(m[3].g) == NULL);
   CHECK_OK(mls_group_commit(m[3].g, NULL, &rng, &cm, &w));
-  deliver(3, &cm);
+  mt_deliver(m, N, 3, &cm);
   mls_message_free(&cm);
   mls_welcome_free(&w);
   for (int i = 0; i < N; i++) {
